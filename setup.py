@@ -1,0 +1,49 @@
+# nbdev 2 project setup: everything comes from settings.ini.
+# (nbdev's template imports pkg_resources, which current setuptools no longer ships; we parse requirements ourselves.)
+from configparser import ConfigParser
+import setuptools
+
+cfg_all = ConfigParser(delimiters=['='])
+cfg_all.read('settings.ini')
+cfg = cfg_all['DEFAULT']
+
+expected = ('version description keywords author author_email license min_python status audience language '
+            'lib_name user git_url').split()
+missing = [o for o in expected if o not in cfg]
+assert not missing, f'settings.ini is missing: {missing}'
+
+licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License'),
+            'mit': ('MIT License', 'OSI Approved :: MIT License')}
+statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
+py_versions = '3.10 3.11 3.12 3.13'.split()
+lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
+min_python = cfg['min_python']
+
+requirements = cfg.get('requirements', '').split()
+dev_requirements = cfg.get('dev_requirements', '').split()
+
+setuptools.setup(
+    name=cfg['lib_name'],
+    version=cfg['version'],
+    license=lic[0],
+    classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
+                 'Intended Audience :: ' + cfg['audience'].title(),
+                 'Natural Language :: ' + cfg['language'].title()]
+                + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
+                + (['License :: ' + lic[1]] if lic[1] else []),
+    url=cfg['git_url'],
+    packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
+    include_package_data=True,
+    install_requires=requirements,
+    extras_require={'dev': dev_requirements},
+    python_requires='>=' + min_python,
+    long_description=open('README.md', encoding='utf-8').read(),
+    long_description_content_type='text/markdown',
+    zip_safe=False,
+    entry_points={'console_scripts': cfg.get('console_scripts', '').split(),
+                  'nbdev': [f'{cfg["lib_path"]}={cfg["lib_path"]}._modidx:d']},
+    description=cfg['description'],
+    keywords=cfg['keywords'],
+    author=cfg['author'],
+    author_email=cfg['author_email'],
+)
