@@ -76,6 +76,16 @@ class Variant:
         # orientation -> bitboard of its cells with the anchor at bit 0
         self.orient_masks = [sum(1 << (r * self.stride + c) for r, c in cells) for cells in ORIENT_CELLS]
 
+    # built on first use by code further down: the move generators and the batched path's tables
+    @cached_property
+    def _gen_moves(self): return _compile_generator(self, 'moves')
+    @cached_property
+    def _gen_any(self): return _compile_generator(self, 'any')
+    @cached_property
+    def _gen_masks(self): return _compile_generator(self, 'masks')
+    @cached_property
+    def _batch(self): return _BatchTables(self)
+
     def __repr__(self): return f"Variant({self.name!r}: {self.size}x{self.size}, {self.n_players} players)"
     def __reduce__(self): return (get_variant, (self.name,))  # pickles as its name
 
@@ -175,11 +185,6 @@ def _compile_generator(v:Variant, kind:str):
     exec(compile(_generator_source(v, kind), f'<blokus_nb move generator: {v.name}/{kind}>', 'exec'), namespace)
     return namespace['f']
 
-Variant._gen_moves = cached_property(lambda self: _compile_generator(self, 'moves'))
-Variant._gen_any = cached_property(lambda self: _compile_generator(self, 'any'))
-Variant._gen_masks = cached_property(lambda self: _compile_generator(self, 'masks'))
-for _name in ('_gen_moves', '_gen_any', '_gen_masks'): getattr(Variant, _name).__set_name__(Variant, _name)
-
 # %% ../nbs/00_engine.ipynb #4bf8bf81
 def hand_score(hand:int, # bitmask of the pieces still in hand
                monomino_last:bool=False): # was the monomino the last piece placed?
@@ -274,13 +279,11 @@ def _placement_problem(state:State, move) -> str:
     taken = 0
     for bits in state.occ: taken |= bits
     if mask & taken: return f'{name} overlaps a placed piece'
-    own, s = state.occ[p], v.stride
-    if mask & (own << 1 | own >> 1 | own << s | own >> s):
-        return f"{name} shares an edge with player {p}'s own pieces"
-    if not own:
-        if not mask & v.start_bits[p]:
+    free, corners = _frontier(v, state.occ, p)
+    if mask & ~free: return f"{name} shares an edge with player {p}'s own pieces"   # on the board, not overlapping
+    if not mask & corners:
+        if not state.occ[p]:
             return f"{name}: player {p}'s first piece must cover the start point {format_cell(v, *v.starts[p])}"
-    elif not mask & (own << s + 1 | own << s - 1 | own >> s - 1 | own >> s + 1):
         return f"{name} does not touch a corner of player {p}'s pieces"
     return None
 
@@ -436,9 +439,6 @@ class _BatchTables:
         self.orient_piece = np.array(ORIENT_PIECE, np.int64)
         self.dtype = np.uint16 if v.size <= 16 else np.uint32     # one word per board row, bit c = column c
         self.weights = (1 << np.arange(v.size)).astype(self.dtype)
-
-Variant._batch = cached_property(lambda self: _BatchTables(self))
-Variant._batch.__set_name__(Variant, '_batch')
 
 # for every 16-bit word: how many bits are set, and their positions (lowest first)
 _POPCOUNT16 = np.unpackbits(np.arange(1 << 16, dtype='<u2').view(np.uint8).reshape(-1, 2), axis=1).sum(1).astype(np.uint8)
