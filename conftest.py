@@ -5,7 +5,7 @@
     python -m pytest -k engine            # one notebook
     python -m pytest --nb-flags slow      # also run cells marked `#| slow`
 """
-import os, subprocess, sys
+import os, subprocess, sys, tempfile
 from pathlib import Path
 import pytest
 
@@ -43,8 +43,10 @@ sys.exit(0 if ok else 1)
 class NotebookItem(pytest.Item):
     def runtest(self):
         flags = self.config.getoption('--nb-flags')
+        # the Colab driver notebook reads these: the `test` preset, and a run directory of its own
+        env = {**os.environ, 'BLOKUS_NB_PRESET': 'test', 'BLOKUS_NB_RUN_DIR': str(Path(tempfile.mkdtemp()) / 'run')}
         try:
-            proc = subprocess.run([sys.executable, '-c', RUNNER, str(self.path), flags], cwd=ROOT,
+            proc = subprocess.run([sys.executable, '-c', RUNNER, str(self.path), flags], cwd=ROOT, env=env,
                                   capture_output=True, text=True, timeout=NB_TIMEOUT)
         except subprocess.TimeoutExpired:
             raise NotebookFailure(f'{self.path.name} did not finish within {NB_TIMEOUT}s')
