@@ -299,5 +299,6 @@ d = { 'settings': { 'branch': 'main',
                                'blokus_nb.viz._piece_shape': ('viz.html#_piece_shape', 'blokus_nb/viz.py'),
                                'blokus_nb.viz.player_color': ('viz.html#player_color', 'blokus_nb/viz.py'),
                                'blokus_nb.viz.plot_history': ('viz.html#plot_history', 'blokus_nb/viz.py'),
+                               'blokus_nb.viz.show_analysis': ('viz.html#show_analysis', 'blokus_nb/viz.py'),
                                'blokus_nb.viz.show_board': ('viz.html#show_board', 'blokus_nb/viz.py'),
                                'blokus_nb.viz.state_png': ('viz.html#state_png', 'blokus_nb/viz.py')}}}
