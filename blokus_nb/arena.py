@@ -10,7 +10,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer', 'MCTSPlayer', 'wilson_interval', 'ArenaResult', 'seats_of_a',
-           'arena', 'make_player', 'main']
+           'random_openings', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
@@ -122,12 +122,26 @@ def seats_of_a(variant, game:int) -> tuple:
     n = get_variant(variant).n_players
     return tuple(p for p in range(n) if p % 2 == game % 2)
 
-def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None) -> ArenaResult:
+def random_openings(variant, n_games:int, plies:int, seed:int=0) -> list:
+    "Start positions for `n_games`: each pair of games (0-1, 2-3, ...) shares one opening of `plies` random moves"
+    v, rng, out = get_variant(variant), random.Random(seed), []
+    for _ in range((n_games + 1) // 2):
+        s = new_game(v)
+        for _ in range(plies):
+            if s.is_over: break
+            s = s.play(s.random_move(rng))
+        out += [s, s]
+    return out[:n_games]
+
+def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
+          opening_plies:int=0, # each pair of games starts from the same `opening_plies` random moves (see above)
+          seed:int=0) -> ArenaResult:
     "Play `n_games` seat-balanced games of `variant` between two players, all at once; results from `player_a`'s side"
     v = get_variant(variant)
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
+    if not isinstance(opening_plies, int) or opening_plies < 0: raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
     seats = [seats_of_a(v, g) for g in range(n_games)]
-    states = [new_game(v) for _ in range(n_games)]
+    states = random_openings(v, n_games, opening_plies, seed)
     while True:
         active = [g for g in range(n_games) if not states[g].is_over]
         if not active: break
@@ -177,15 +191,17 @@ def main(argv=None):
     parser.add_argument('--games', type=int, default=20, help='number of games (default 20)')
     parser.add_argument('--simulations', type=int, default=100, help='simulations per move of search players (default 100)')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
+    if args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     try:
         a = make_player(args.a, args.variant, args.simulations, args.seed)
         b = make_player(args.b, args.variant, args.simulations, args.seed + 1)
     except ValueError as e: parser.error(str(e))
-    result = arena(a, b, args.variant, args.games, args.sgf_dir)
+    result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed)
     print(result)
     print(json.dumps(result.summary()))
     return result

@@ -171,32 +171,42 @@ def bench_search(variant:str='duo', games=(1, 8, 32, 64), size:str='small', simu
 
 # %% ../nbs/90_bench.ipynb #998f6b81
 def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulations:int=32,
-                   modes=('sequential', 'cpu_workers', 'inference_server'), seed:int=0) -> list:
-    "Samples/s, games/s and evaluations/s of each self-play mode and of the write-up's way, on the same games"
+                   modes=('sequential', 'cpu_workers', 'inference_server'), seed:int=0, repeats:int=1) -> list:
+    "Samples/s, games/s and evaluations/s of each self-play mode and of the write-up's way, on the same games (medians of `repeats`)"
     from blokus_nb.net import make_net
     from blokus_nb.mcts import SearchConfig
-    from blokus_nb.selfplay_pool import SelfPlayPool, default_workers
+    from blokus_nb.selfplay_pool import SelfPlayPool, default_workers, MODES
+    allowed = MODES + ('ray',)
+    if isinstance(modes, str): modes = tuple(m.strip() for m in modes.split(',') if m.strip())
+    for m in modes:
+        if m not in allowed: raise ValueError(f'unknown self-play mode {m!r}; allowed: {", ".join(allowed)}')
     net = make_net(size, variant, seed=seed)
     config = SearchConfig(simulations=simulations)
     runs = [('seed_way', dict(mode='cpu_workers', num_workers=default_workers(), games_per_worker_batch=1, bf16=False))]
     runs += [(m, dict(mode=m)) for m in modes]
     out = []
     for name, kw in runs:
-        with SelfPlayPool(variant, config=config, verbose=False, **kw) as pool:
+        if name == 'ray':          # a local Ray instance with as many actors as cpu_workers has workers
+            from blokus_nb.ray_pool import RaySelfPlayPool
+            pool = RaySelfPlayPool(variant, config, num_actors=default_workers(), verbose=False)
+        else: pool = SelfPlayPool(variant, config=config, verbose=False, **kw)
+        with pool:
             pool.start()
-            res = pool.play(net, games, seed=seed, progress=False)
-        s = res.stats
+            results = [pool.play(net, games, seed=seed, progress=False) for _ in range(repeats)]
+        s = sorted((r.stats for r in results), key=lambda st: st['samples_per_s'])[len(results) // 2]
         out.append({'bench': 'selfplay', 'variant': get_variant(variant).name, 'mode': name, 'workers': s['workers'],
                     'games': games, 'samples': s['samples'], 'samples_per_s': s['samples_per_s'], 'games_per_s': s['games_per_s'],
-                    'evals_per_s': s['evals_per_s'], 'seconds': s['seconds']})
+                    'evals_per_s': s['evals_per_s'], 'seconds': s['seconds'], 'repeats': repeats})
     best = max(out[1:], key=lambda r: r['samples_per_s'])
-    out.append({'bench': 'selfplay', 'best_mode': best['mode'],
-                'speedup_vs_seed': round(best['samples_per_s'] / out[0]['samples_per_s'], 2)})
-    return out
+    summary = {'bench': 'selfplay', 'best_mode': best['mode'], 'speedup_vs_seed': round(best['samples_per_s'] / out[0]['samples_per_s'], 2)}
+    rate = {r['mode']: r['samples_per_s'] for r in out}
+    if 'ray' in rate and 'cpu_workers' in rate:     # Ray's cost on one machine, against the plain worker processes
+        summary['ray_overhead_vs_cpu_workers'] = round(1 - rate['ray'] / rate['cpu_workers'], 3)
+    return out + [summary]
 
 # %% ../nbs/90_bench.ipynb #986c52a8
 def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=40, eval_simulations:int=64, run_dir=None,
-                preset:str='cpu', seed:int=0, verbose:bool=False, **options) -> list:
+                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, **options) -> list:
     "Train from scratch for `minutes`, then measure the trained network against random, greedy and the untrained network"
     import tempfile
     from pathlib import Path
@@ -218,10 +228,10 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=40, eval_s
             'policy_loss': h['policy_loss'], 'value_loss': h['value_loss'], 'elapsed_minutes': h['elapsed_minutes']} for h in history]
     result = {'bench': 'learn', 'variant': get_variant(variant).name, 'minutes': round(train_minutes, 2),
               'iterations': len(history), 'samples': sum(h['samples'] for h in history), 'eval_games': eval_games,
-              'eval_simulations': eval_simulations}
+              'eval_simulations': eval_simulations, 'opening_plies': opening_plies}
     for key, opponent in [('vs_random', RandomPlayer(seed)), ('vs_greedy', GreedyPlayer(seed)),
                           ('vs_untrained', me(untrained, 'untrained'))]:
-        r = arena(me(net, 'trained'), opponent, variant, eval_games)
+        r = arena(me(net, 'trained'), opponent, variant, eval_games, opening_plies=opening_plies, seed=seed)
         result[key], result[key + '_ci95'] = round(r.score, 3), [round(x, 3) for x in r.ci95]
     result['checkpoint'] = str(path)
     return out + [result]
@@ -254,13 +264,18 @@ def main(argv=None):
     parser.add_argument('--variants', default=None,
                         help='comma-separated variants (default: duo,classic for engine, duo for the others)')
     parser.add_argument('--quick', action='store_true', help='small sizes, for a smoke test')
+    parser.add_argument('--modes', default=None, help='selfplay: comma-separated modes (sequential, cpu_workers, inference_server, ray)')
+    parser.add_argument('--repeats', type=int, default=None, help='selfplay: plays per mode, the median is reported')
     args = parser.parse_args(argv)
+    if args.repeats is not None and args.repeats < 1: parser.error(f'--repeats must be >= 1, got {args.repeats}')
+    extra = {k: v for k, v in (('modes', args.modes), ('repeats', args.repeats)) if v is not None}
+    if extra and args.which != ['selfplay']: parser.error('--modes and --repeats apply to the selfplay benchmark only')
     for which in args.which:
         variants = [x.strip() for x in (args.variants or DEFAULT_VARIANTS[which]).split(',') if x.strip()]
         for name in variants: get_variant(name)   # a clear error before any work
     for which in args.which:
         for variant in [x.strip() for x in (args.variants or DEFAULT_VARIANTS[which]).split(',') if x.strip()]:
-            result = BENCHMARKS[which](variant, **(QUICK[which] if args.quick else {}))
+            result = BENCHMARKS[which](variant, **{**(QUICK[which] if args.quick else {}), **extra})
             for line in (result if isinstance(result, list) else [result]):
                 print(json.dumps(line), flush=True)
     print(json.dumps(machine_info()), flush=True)

@@ -108,8 +108,13 @@ def make_move(variant, orient:int, row:int, col:int) -> Move:
     "The move placing orientation `orient` with its anchor (bounding-box top-left) at `(row, col)`"
     return orient << 10 | (row * get_variant(variant).stride + col)
 
-def move_orient(move:Move) -> int: return move >> 10
-def move_piece(move:Move) -> int: return ORIENT_PIECE[move >> 10]
+def move_orient(move:Move) -> int:
+    "The orientation number (0-90) of `move`"
+    return move >> 10
+
+def move_piece(move:Move) -> int:
+    "The piece number (0-20) that `move` places"
+    return ORIENT_PIECE[move >> 10]
 
 def move_cells(variant, move:Move) -> list:
     "The `(row, col)` cells a move covers"
@@ -365,6 +370,14 @@ def _bits_to_grid(v:Variant, ints) -> np.ndarray:
     buf = b''.join([x.to_bytes(nbytes, 'little') for x in ints])
     bits = np.unpackbits(np.frombuffer(buf, np.uint8), bitorder='little').reshape(len(ints), nbytes * 8)
     return bits[:, :v.size * v.stride].reshape(len(ints), v.size, v.stride)[:, :, :v.size].view(bool)
+
+# %% ../nbs/00_engine.ipynb #55c572ae
+def _state_png(self:State) -> bytes:
+    "PNG picture of the position (what Jupyter shows for a `State`); drawn by `blokus_nb.viz`"
+    from blokus_nb.viz import state_png
+    return state_png(self)
+
+State._repr_png_ = _state_png
 
 # %% ../nbs/00_engine.ipynb #0a753670
 def format_move(state, move:Move) -> str:

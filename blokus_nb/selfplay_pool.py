@@ -69,7 +69,9 @@ class SelfPlayPlan(NamedTuple):
     device:str        # where the network evaluates positions: 'cpu' or 'cuda'
     reason:str        # one line for the log
 
-def default_workers() -> int: return max(1, min(os.cpu_count() or 1, 4))
+def default_workers() -> int:
+    "Worker processes when `num_workers` is None on a CPU: the cores, at most 4"
+    return max(1, min(os.cpu_count() or 1, 4))
 
 def plan_selfplay(num_workers:int=None, force_cpu:bool=False, mode:str=None, gpu_available:bool=None) -> SelfPlayPlan:
     "Resolve `num_workers`, `force_cpu` and `mode` into a `SelfPlayPlan` (see above)"

@@ -9,18 +9,20 @@ from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PRESETS', 'CKPT_FORMAT', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'TrainConfig',
-           'make_config', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate',
-           'main', 'cli']
+__all__ = ['PRESETS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss',
+           'TrainConfig', 'make_config', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'lr_at',
+           'train_steps', 'evaluate', 'main', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
+from tqdm.auto import tqdm
 import torch
 import torch.nn.functional as F
 from .engine import get_variant, n_planes, action_permutation, transform_planes
-from .net import (BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save)
+from .net import (BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save, choose_precision)
 from .mcts import SearchConfig
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples
+from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
 from .arena import arena, RandomPlayer, GreedyPlayer, MCTSPlayer
 
 # %% ../nbs/04_train.ipynb #fe3c2ab0
@@ -130,7 +132,8 @@ class TrainConfig:
     games_per_iteration:int=200      # self-play games per iteration
     num_workers:int=None             # self-play processes; None: automatic (see plan_selfplay)
     force_cpu_selfplay:bool=True     # self-play on the CPU even with a GPU (the hybrid)
-    selfplay_mode:str=None           # None (automatic), 'sequential', 'cpu_workers' or 'inference_server'
+    selfplay_mode:str=None           # None (automatic), 'sequential', 'cpu_workers', 'inference_server' or 'ray'
+    ray_address:str=None             # selfplay_mode 'ray': None starts Ray here; 'auto' or an address joins a cluster
     num_training_steps:int=100       # minibatches per iteration
     buffer_size:int=10000            # positions in the replay buffer
     batch_size:int=256               # positions per minibatch
@@ -138,7 +141,7 @@ class TrainConfig:
     weight_decay:float=1e-4          # AdamW weight decay
     warmup_fraction:float=0.05       # share of all steps spent warming the learning rate up
     variant:str='duo'                # 'duo' or 'classic'
-    net_size:str='small'             # 'tiny', 'small' or 'large'
+    net_size:str='small'             # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
     simulations:int=64               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
     temperature_plies:int=8          # opening plies played with temperature 1
@@ -155,7 +158,7 @@ class TrainConfig:
         "Raise a ValueError naming the first option out of range, and what is allowed"
         checks = [('num_iterations', self.num_iterations >= 1, '>= 1'), ('games_per_iteration', self.games_per_iteration >= 1, '>= 1'),
                   ('num_workers', self.num_workers is None or self.num_workers >= 1, 'None or >= 1'),
-                  ('selfplay_mode', self.selfplay_mode in (None,) + MODES, f'None or one of {", ".join(MODES)}'),
+                  ('selfplay_mode', self.selfplay_mode in (None,) + MODES + ('ray',), f'None or one of {", ".join(MODES + ("ray",))}'),
                   ('num_training_steps', self.num_training_steps >= 0, '>= 0'), ('buffer_size', self.buffer_size >= 1, '>= 1'),
                   ('batch_size', self.batch_size >= 1, '>= 1'), ('lr', self.lr > 0, '> 0'), ('weight_decay', self.weight_decay >= 0, '>= 0'),
                   ('warmup_fraction', 0 <= self.warmup_fraction < 1, 'in [0, 1)'), ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
@@ -168,6 +171,7 @@ class TrainConfig:
                   ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'")]
         for name, ok, allowed in checks:
             if not ok: raise ValueError(f'{name} must be {allowed}, got {getattr(self, name)!r}')
+        if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
         return self
 
 PRESETS = {
@@ -205,13 +209,13 @@ def _set_rng_state(state:dict, np_rng:np.random.Generator):
     random.setstate((py[0], tuple(py[1]), py[2]))
 
 def save_checkpoint(run_dir, iteration:int, config:TrainConfig, net, optimizer, step:int, history:list, buffer:ReplayBuffer,
-                    np_rng:np.random.Generator) -> Path:
+                    np_rng:np.random.Generator, train_bf16:bool=False) -> Path:
     "Write the state after `iteration` to run_dir/checkpoints/ckpt_NNNNN.pt atomically; prune old ones"
     folder = Path(run_dir) / 'checkpoints'
     path = folder / f'ckpt_{iteration:05d}.pt'
     atomic_torch_save({'format': CKPT_FORMAT, 'iteration': iteration, 'config': asdict(config), 'net': net_state(net),
                        'optimizer': optimizer.state_dict(), 'step': step, 'history': json.dumps(history),
-                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict()}, path)
+                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict(), 'train_bf16': train_bf16}, path)
     for old in sorted(folder.glob('ckpt_*.pt'))[:-config.keep_checkpoints]: old.unlink()
     return path
 
@@ -232,24 +236,25 @@ def latest_checkpoint(run_dir, verbose:bool=True):
     return None
 
 # %% ../nbs/04_train.ipynb #a4a81adf
-def lr_at(step:int, total:int, config:TrainConfig) -> float:
+def lr_at(step:int, total:int, config:TrainConfig, time_fraction:float=0.0) -> float:
     "Learning rate at optimiser step `step` of `total`: linear warm-up, then cosine down to a tenth of the peak"
-    warm = max(1, int(config.warmup_fraction * total))
-    if step < warm: return config.lr * (step + 1) / warm
-    progress = min(1.0, (step - warm) / max(1, total - warm))
-    return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+    progress = min(1.0, max((step + 1) / max(total, 1), time_fraction))   # the run's progress: steps or time, whichever is further
+    if progress < config.warmup_fraction: return config.lr * progress / config.warmup_fraction
+    rest = (progress - config.warmup_fraction) / max(1e-9, 1 - config.warmup_fraction)
+    return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * rest)))
 
 def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfig, step:int, total_steps:int,
-                np_rng:np.random.Generator) -> tuple:
-    "Run `config.num_training_steps` minibatches; returns (mean policy loss, mean value loss, new step)"
+                np_rng:np.random.Generator, bf16:bool=None, time_fraction:float=0.0,
+                progress:bool=False) -> tuple:
+    "Run `config.num_training_steps` minibatches (bfloat16 autocast when `bf16`; None: on CUDA); returns (mean policy loss, mean value loss, new step); `progress` shows a bar"
     device = net.device
     net.train()
     pls, vls = [], []
-    for _ in range(config.num_training_steps):
+    for _ in tqdm(range(config.num_training_steps), desc='training', unit='step', leave=False, disable=not progress):
         planes, actions, probs, offsets, values = buffer.sample(config.batch_size, np_rng)
         T = lambda x: torch.from_numpy(x).to(device, non_blocking=True)
-        for g in optimizer.param_groups: g['lr'] = lr_at(step, total_steps, config)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda'):
+        for g in optimizer.param_groups: g['lr'] = lr_at(step, total_steps, config, time_fraction)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda' if bf16 is None else bf16):
             pl, vl = policy_value_loss(net, T(planes), T(actions), T(probs), T(offsets), T(values))
         optimizer.zero_grad(set_to_none=True)
         (pl + vl).backward()
@@ -261,6 +266,8 @@ def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfi
     return (float(np.mean(pls)) if pls else float('nan'), float(np.mean(vls)) if vls else float('nan'), step)
 
 # %% ../nbs/04_train.ipynb #8fdb4a2f
+EVAL_OPENING_PLIES = 2   # arena games start from two random moves, one pair of games per opening (see `arena`)
+
 def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) -> dict:
     "Arena scores of `net` (with search) against random, greedy and `previous`"
     player = lambda n, name: MCTSPlayer(n, config.eval_simulations, seed=seed, name=name)
@@ -268,11 +275,12 @@ def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) ->
     for name, opponent in [('vs_random', RandomPlayer(seed)), ('vs_greedy', GreedyPlayer(seed)),
                            ('vs_previous', player(previous, 'previous') if previous is not None else None)]:
         if opponent is None: continue
-        out[name] = round(arena(player(net, 'net'), opponent, config.variant, config.eval_games).score, 4)
+        out[name] = round(arena(player(net, 'net'), opponent, config.variant, config.eval_games,
+                               opening_plies=EVAL_OPENING_PLIES, seed=seed).score, 4)
     return out
 
 # %% ../nbs/04_train.ipynb #e3492738
-RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'eval_every', 'eval_games', 'eval_simulations',
+RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
              'keep_checkpoints', 'time_budget_minutes', 'train_device')
 
 def _log(msg, verbose):
@@ -308,6 +316,8 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError("train_device 'cuda' asked for, but no GPU is available")
     net = make_net(config.net_size, config.variant, seed=config.seed).to(device) if ck is None else net_from_state(ck['net'], device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    # bfloat16 autocast where it is faster (see above); a resumed run keeps its choice, so it goes on exactly as it would have
+    train_bf16 = bool(ck.get('train_bf16', False)) if ck is not None else choose_precision(net)
     buffer = ReplayBuffer(config.buffer_size, config.variant)
     step = 0
     if ck is not None:
@@ -326,18 +336,24 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         _log(f'[train] {run_dir} has finished its {config.num_iterations} iterations; pass a larger num_iterations to go on', verbose)
         return history
     try:
-        with SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search,
-                          verbose=verbose) as pool:
+        if config.selfplay_mode == 'ray':                      # actors on a Ray cluster; training stays here
+            pool = RaySelfPlayPool(config.variant, search, config.num_workers, config.ray_address, verbose=verbose)
+        else: pool = SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search,
+                                  verbose=verbose)
+        with pool:
             for it in range(start, config.num_iterations):
                 t0 = time.perf_counter()
                 res = pool.play(net, config.games_per_iteration, seed=config.seed * 1_000_003 + it)
                 buffer.add(res.samples if not config.score_weight else records_to_samples(res.records, config.score_weight))
                 t1 = time.perf_counter()
-                pl, vl, step = train_steps(net, optimizer, buffer, config, step, total_steps, np_rng)
+                elapsed = (history[-1]['elapsed_minutes'] if history else 0) + (time.perf_counter() - t0) / 60
+                budget_used = elapsed / config.time_budget_minutes if config.time_budget_minutes else 0.0
+                pl, vl, step = train_steps(net, optimizer, buffer, config, step, total_steps, np_rng, train_bf16, budget_used,
+                                           progress=verbose)
                 t2 = time.perf_counter()
                 m = {'iteration': it, 'games': config.games_per_iteration, 'samples': res.samples.n, 'buffer': len(buffer),
                      'policy_loss': round(pl, 4), 'value_loss': round(vl, 4), 'loss': round(pl + vl, 4),
-                     'lr': round(lr_at(max(step - 1, 0), total_steps, config), 6),
+                     'lr': round(lr_at(max(step - 1, 0), total_steps, config, budget_used), 6),
                      'selfplay_seconds': round(t1 - t0, 2), 'train_seconds': round(t2 - t1, 2),
                      'samples_per_s': round(res.samples.n / (t1 - t0), 2), 'selfplay_mode': pool.mode,
                      'selfplay_device': pool.plan.device, 'train_device': device.type,
@@ -348,7 +364,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
                     m['eval_seconds'] = round(time.perf_counter() - te, 2)
                     previous = net_from_state(net_state(net), device)
                 history.append(m)
-                path = save_checkpoint(run_dir, it, config, net, optimizer, step, history, buffer, np_rng)
+                path = save_checkpoint(run_dir, it, config, net, optimizer, step, history, buffer, np_rng, train_bf16)
                 with open(run_dir / 'metrics.jsonl', 'a') as f: f.write(json.dumps(m) + '\n')
                 _log(f"[train] iter {it + 1}/{config.num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
                      f"{m['selfplay_mode']} on {m['selfplay_device']}), buffer {m['buffer']}, loss {m['policy_loss']:.3f} + "

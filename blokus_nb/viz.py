@@ -88,8 +88,6 @@ def state_png(state:State) -> bytes:
     plt.close(fig)
     return buf.getvalue()
 
-State._repr_png_ = state_png
-
 # %% ../nbs/05_viz.ipynb #6e6af194
 def show_analysis(state:State, player, simulations:int=None, top_k:int=6, seed:int=0):
     "Draw the search's top moves (visit share, Q) and its policy heatmap for `state`; returns (Figure, SearchResult)"

@@ -1,0 +1,29 @@
+"""Regenerate the pictures in nbs/images used by the README and the docs' front page.
+
+    python tools/make_images.py [RUN_DIR]
+
+Boards: a Duo and a Classic game between the greedy and random players (seeded), stopped half-way, last move outlined.
+Dashboard: `plot_history` of the run in RUN_DIR (its metrics.jsonl), e.g. the run that `python -m blokus_nb.bench learn` trains.
+"""
+import json, sys
+from pathlib import Path
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+from blokus_nb.engine import new_game
+from blokus_nb.arena import GreedyPlayer, RandomPlayer
+from blokus_nb.viz import show_board, plot_history
+
+out = Path(__file__).resolve().parents[1] / 'nbs' / 'images'
+out.mkdir(exist_ok=True)
+for variant, plies in (('duo', 16), ('classic', 32)):
+    players, s = [GreedyPlayer(seed=1), RandomPlayer(seed=1)], new_game(variant)
+    while s.ply < plies and not s.is_over: s = s.play(players[s.to_move % 2](s))
+    fig = show_board(s, last_move=s.last_move[1], title=f'{s.variant.sgf_game}, move {s.ply}')
+    fig.savefig(out / f'board_{variant}.png', dpi=72, bbox_inches='tight'); plt.close(fig)
+if len(sys.argv) > 1:
+    history = [json.loads(line) for line in (Path(sys.argv[1]) / 'metrics.jsonl').read_text().splitlines() if line.strip()]
+    fig = plot_history(history)
+    fig.suptitle(f'{len(history)} iterations of the cpu preset on a 2-core CPU'); fig.tight_layout()
+    fig.savefig(out / 'dashboard.png', dpi=72, bbox_inches='tight'); plt.close(fig)
+print('written:', ', '.join(sorted(p.name for p in out.glob('*.png'))))
