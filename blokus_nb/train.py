@@ -182,8 +182,8 @@ PRESETS = {
                     eval_simulations=16),
     'gpu':     dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=True, num_training_steps=100),
     'default': dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=False, num_training_steps=100),
-    'cpu':     dict(num_iterations=40, games_per_iteration=24, force_cpu_selfplay=True, num_training_steps=40, batch_size=128,
-                    buffer_size=20000, net_size='small', simulations=32, eval_every=0, time_budget_minutes=20.0),
+    'cpu':     dict(num_iterations=60, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
+                    buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, eval_every=0, time_budget_minutes=20.0),
 }
 
 def make_config(preset:str=None, **options) -> TrainConfig:

@@ -139,6 +139,7 @@ def plot_history(history:list, fig=None):
     for key, label in (('vs_random', 'vs random'), ('vs_greedy', 'vs greedy'), ('vs_previous', 'vs previous')):
         pts = [(h['iteration'] + 1, h[key]) for h in history if key in h]
         if pts: ax.plot(*zip(*pts), marker='o', label=label)
+    if it: ax.set_xlim(min(it) - 0.5, max(it) + 0.5)        # the same iterations as the other panels
     ax.set_ylim(-0.02, 1.02); ax.set_title('arena score'); ax.legend() if ax.lines else ax.text(0.5, 0.5, 'no arena yet', ha='center')
     for ax in axes.flat: ax.set_xlabel('iteration')
     fig.tight_layout()

@@ -1,9 +1,10 @@
 """Regenerate the pictures in nbs/images used by the README and the docs' front page.
 
-    python tools/make_images.py [RUN_DIR]
+    python tools/make_images.py [RUN_DIR [BENCH_OUTPUT]]
 
 Boards: a Duo and a Classic game between the greedy and random players (seeded), stopped half-way, last move outlined.
-Dashboard: `plot_history` of the run in RUN_DIR (its metrics.jsonl), e.g. the run that `python -m blokus_nb.bench learn` trains.
+Dashboard: `plot_history` of the run in RUN_DIR (its metrics.jsonl), e.g. the run that `python -m blokus_nb.bench learn` trains;
+with BENCH_OUTPUT (what that command printed), its final arena scores are drawn at the last iteration.
 """
 import json, sys
 from pathlib import Path
@@ -23,6 +24,9 @@ for variant, plies in (('duo', 16), ('classic', 32)):
     fig.savefig(out / f'board_{variant}.png', dpi=72, bbox_inches='tight'); plt.close(fig)
 if len(sys.argv) > 1:
     history = [json.loads(line) for line in (Path(sys.argv[1]) / 'metrics.jsonl').read_text().splitlines() if line.strip()]
+    if len(sys.argv) > 2:
+        result = json.loads(Path(sys.argv[2]).read_text().strip().splitlines()[-1])
+        history[-1].update({k: result[k] for k in ('vs_random', 'vs_greedy') if k in result})
     fig = plot_history(history)
     fig.suptitle(f'{len(history)} iterations of the cpu preset on a 2-core CPU'); fig.tight_layout()
     fig.savefig(out / 'dashboard.png', dpi=72, bbox_inches='tight'); plt.close(fig)
