@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from .engine import get_variant
 from .net import BlokusNet, net_from_state, choose_precision
 from .mcts import SearchConfig, NetEvaluator, selfplay
-from .selfplay_pool import SelfPlayPlan, SelfPlayResult, MAX_AUTO_BATCH, cpu_weights, records_to_samples
+from .selfplay_pool import SelfPlayPlan, SelfPlayResult, MAX_AUTO_BATCH, cpu_weights, collect_result
 
 # %% ../nbs/03b_ray_pool.ipynb #a14663af
 RAY_INSTALL_HINT = "selfplay_mode 'ray' needs Ray, an optional extra: pip install 'blokus_nb[ray]' (or pip install ray)"
@@ -180,14 +180,8 @@ def _ray_play(self:RaySelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, pr
         raise
     finally:
         bar.close()
-    recs = [records[g] for g in range(num_games)]
-    seconds = time.perf_counter() - t0
-    samples = records_to_samples(recs)
     self.plan = self.plan._replace(num_workers=len(self.actors))
-    stats = {'mode': 'ray', 'workers': len(self.actors), 'device': 'cpu', 'games': num_games, 'samples': samples.n,
-             'evaluations': evals, 'seconds': round(seconds, 3), 'games_per_s': round(num_games / seconds, 3),
-             'samples_per_s': round(samples.n / seconds, 2), 'evals_per_s': round(evals / seconds, 1),
-             'worker_failures': len(self.failures), 'games_per_node': dict(by_node)}
-    return SelfPlayResult(recs, samples, stats)
+    return collect_result(records, num_games, evals, time.perf_counter() - t0, mode='ray', workers=len(self.actors), device='cpu',
+                          worker_failures=len(self.failures), games_per_node=dict(by_node))
 
 RaySelfPlayPool.play = _ray_play

@@ -13,7 +13,7 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples', 'SelfPlayPlan',
            'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult', 'SelfPlayPool',
-           'run_parallel_selfplay_games']
+           'collect_result', 'run_parallel_selfplay_games']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
@@ -311,13 +311,16 @@ def _play(self:SelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, progress:
         raise
     finally:
         bar.close()
+    return collect_result(records, num_games, evals, time.perf_counter() - t0, mode=self.mode, workers=self.plan.num_workers,
+                          device=self.plan.device, worker_failures=len(self.failures))
+
+def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, **info) -> SelfPlayResult:
+    "The `SelfPlayResult` of a `play` call: records in game-id order, their samples, and `info` plus counts and rates as stats"
     recs = [records[g] for g in range(num_games)]
-    seconds = time.perf_counter() - t0
     samples = records_to_samples(recs)
-    stats = {'mode': self.mode, 'workers': self.plan.num_workers, 'device': self.plan.device, 'games': num_games,
-             'samples': samples.n, 'evaluations': evals, 'seconds': round(seconds, 3),
+    stats = {**info, 'games': num_games, 'samples': samples.n, 'evaluations': evaluations, 'seconds': round(seconds, 3),
              'games_per_s': round(num_games / seconds, 3), 'samples_per_s': round(samples.n / seconds, 2),
-             'evals_per_s': round(evals / seconds, 1), 'worker_failures': len(self.failures)}
+             'evals_per_s': round(evaluations / seconds, 1)}
     return SelfPlayResult(recs, samples, stats)
 
 def _precision(self:SelfPlayPool, net, device_type:str=None) -> bool:

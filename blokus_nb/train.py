@@ -182,7 +182,7 @@ PRESETS = {
                     eval_simulations=16),
     'gpu':     dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=True, num_training_steps=100),
     'default': dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=False, num_training_steps=100),
-    'cpu':     dict(num_iterations=60, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
+    'cpu':     dict(num_iterations=80, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
                     buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, eval_every=0, time_budget_minutes=20.0),
 }
 
