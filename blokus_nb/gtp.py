@@ -96,13 +96,18 @@ class GTPEngine:
         self.state, self.history = new_game(self.variant), []
         return ''
 
+    def _turn(self, args) -> State:
+        "The position with the colour named in `args` to move, or None when that colour has no move"
+        player = parse_color(self.variant, self._arg(args, 0, 'color'))
+        if self.state.is_over or not self.state.can_move(player): return None
+        return with_mover(self.state, player)
+
     def _play(self, args):
-        player, text = parse_color(self.variant, self._arg(args, 0, 'color')), ','.join(args[1:]) or self._arg(args, 1, 'move')
+        state, text = self._turn(args), ','.join(args[1:]) or self._arg(args, 1, 'move')
         if text.lower() == 'pass':
-            if not self.state.is_over and self.state.can_move(player):
-                raise GTPError(f'{color_name(self.variant, player)} cannot pass: it has legal moves')
+            if state is not None: raise GTPError(f'{args[0]} cannot pass: it has legal moves')
             return ''
-        state = with_mover(self.state, player)
+        if state is None: raise GTPError(f'{args[0]} has no legal move')
         try: move = parse_move(state, text)
         except ValueError as e: raise GTPError(str(e)) from None
         self.history.append(self.state)
@@ -110,9 +115,8 @@ class GTPEngine:
         return ''
 
     def _genmove(self, args, commit:bool):
-        player = parse_color(self.variant, self._arg(args, 0, 'color'))
-        if self.state.is_over or not self.state.can_move(player): return 'pass'
-        state = with_mover(self.state, player)
+        state = self._turn(args)
+        if state is None: return 'pass'
         move = self.player()(state)
         if commit: self.history.append(self.state); self.state = state.play(move)
         return format_move(state, move)
@@ -123,10 +127,8 @@ class GTPEngine:
         return ''
 
     def _all_legal(self, args):
-        player = parse_color(self.variant, self._arg(args, 0, 'color'))
-        if self.state.is_over or not self.state.can_move(player): return ''
-        state = with_mover(self.state, player)
-        return '\n'.join(format_move(state, m) for m in state.legal_moves())
+        state = self._turn(args)
+        return '' if state is None else '\n'.join(format_move(state, m) for m in state.legal_moves())
 
     def _final_score(self, args):
         scores = self.state.scores()

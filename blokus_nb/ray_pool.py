@@ -75,8 +75,9 @@ class RaySelfPlayPool:
     def mode(self) -> str: return 'ray'
 
     def _new_actor(self):
-        remote = self.ray.remote(num_cpus=1, num_gpus=0, max_restarts=0, scheduling_strategy='SPREAD')(SelfPlayActor)
-        return remote.remote(self.variant, self.config, 1)
+        if not hasattr(self, '_actor_class'):         # the remote class, made once per pool
+            self._actor_class = self.ray.remote(num_cpus=1, num_gpus=0, max_restarts=0, scheduling_strategy='SPREAD')(SelfPlayActor)
+        return self._actor_class.remote(self.variant, self.config, 1)
 
     def start(self):
         "Connect to Ray (starting it when `address` is None and it is not running) and start the actors"
