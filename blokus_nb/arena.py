@@ -168,17 +168,20 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
     return result
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
-def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0) -> Player:
-    "A player from its command-line name: `random`, `greedy`, `mcts`, or a network checkpoint's path"
+def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=0) -> Player:
+    "A player from its command-line name: `random`, `greedy`, `mcts`, or a network checkpoint's path (`gumbel_actions` > 0: Gumbel root)"
+    if gumbel_actions < 0: raise ValueError(f'gumbel_actions must be >= 0, got {gumbel_actions}')
+    config = SearchConfig(dirichlet_fraction=0.0, temperature_plies=0, gumbel_actions=gumbel_actions)
+    tag = f'-gumbel{gumbel_actions}' if gumbel_actions else ''
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
-    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}')
+    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, config, seed=seed, name=f'uniform-mcts{simulations}{tag}')
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
-        return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}', bf16='auto')
+        return MCTSPlayer(net, simulations, config, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto')
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts or the path of a network checkpoint')
 
 def main(argv=None):
@@ -192,14 +195,15 @@ def main(argv=None):
     parser.add_argument('--simulations', type=int, default=100, help='simulations per move of search players (default 100)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
+    parser.add_argument('--gumbel-actions', type=int, default=0, help='search players use a Gumbel root over this many actions (default 0: PUCT)')
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     try:
-        a = make_player(args.a, args.variant, args.simulations, args.seed)
-        b = make_player(args.b, args.variant, args.simulations, args.seed + 1)
+        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions)
+        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions)
     except ValueError as e: parser.error(str(e))
     result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed)
     print(result)

@@ -205,14 +205,15 @@ def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulation
     return out + [summary]
 
 # %% ../nbs/90_bench.ipynb #986c52a8
-def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=40, eval_simulations:int=64, run_dir=None,
-                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, **options) -> list:
-    "Train from scratch for `minutes`, then measure the trained network against random, greedy and the untrained network"
+def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_simulations:int=64, run_dir=None,
+                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=0, **options) -> list:
+    "Train from scratch for `minutes`, then measure the trained network against random, greedy and the untrained network (searching with a Gumbel root if `eval_gumbel_actions`)"
     import tempfile
     from pathlib import Path
     from blokus_nb.train import main, latest_checkpoint
     from blokus_nb.net import net_from_state, make_net, save_net
     from blokus_nb.arena import arena, MCTSPlayer, RandomPlayer, GreedyPlayer
+    from blokus_nb.mcts import SearchConfig
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix='blokus-learn-'))
     t0 = time.perf_counter()
     history = main(preset=preset, variant=variant, time_budget_minutes=minutes, run_dir=run_dir, seed=seed,
@@ -223,12 +224,13 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=40, eval_s
     path = run_dir / 'trained_net.pt'
     save_net(net, path)
     untrained = make_net(ck['config']['net_size'], variant, seed=seed)
-    me = lambda n, name: MCTSPlayer(n, eval_simulations, seed=seed, name=name, bf16='auto')
+    search = SearchConfig(dirichlet_fraction=0.0, temperature_plies=0, gumbel_actions=eval_gumbel_actions)
+    me = lambda n, name: MCTSPlayer(n, eval_simulations, search, seed=seed, name=name, bf16='auto')
     out = [{'bench': 'learn', 'iteration': h['iteration'], 'samples': h['samples'], 'buffer': h['buffer'],
             'policy_loss': h['policy_loss'], 'value_loss': h['value_loss'], 'elapsed_minutes': h['elapsed_minutes']} for h in history]
     result = {'bench': 'learn', 'variant': get_variant(variant).name, 'minutes': round(train_minutes, 2),
               'iterations': len(history), 'samples': sum(h['samples'] for h in history), 'eval_games': eval_games,
-              'eval_simulations': eval_simulations, 'opening_plies': opening_plies}
+              'eval_simulations': eval_simulations, 'eval_gumbel_actions': eval_gumbel_actions, 'opening_plies': opening_plies}
     for key, opponent in [('vs_random', RandomPlayer(seed)), ('vs_greedy', GreedyPlayer(seed)),
                           ('vs_untrained', me(untrained, 'untrained'))]:
         r = arena(me(net, 'trained'), opponent, variant, eval_games, opening_plies=opening_plies, seed=seed)

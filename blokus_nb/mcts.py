@@ -4,13 +4,14 @@
 
 # %% ../nbs/02_mcts.ipynb #8d9c3c73
 from __future__ import annotations
-import math, random, time
+import functools, math, random, time
 from dataclasses import dataclass, field, asdict
 from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['SearchConfig', 'NetEvaluator', 'UniformEvaluator', 'Node', 'SearchTree', 'SearchResult', 'search', 'choose_move',
-           'GameRecord', 'game_seed', 'selfplay']
+           'halving_schedule', 'completed_q', 'q_bonus', 'improved_policy', 'GumbelRoot', 'GameRecord', 'game_seed',
+           'selfplay']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import numpy as np
@@ -31,15 +32,24 @@ class SearchConfig:
     leaves_per_game:int=1          # leaves collected from each tree per round (more than 1 uses virtual loss)
     virtual_loss:float=1.0         # visits (counted as losses) a pending leaf adds to its path
     reuse_tree:bool=True           # keep the subtree of the move played
+    gumbel_actions:int=0           # > 0: Gumbel root over this many sampled actions (sequential halving, completed-Q targets); 0: PUCT root
+    gumbel_c_visit:float=50.0      # Gumbel root: Q's weight is (gumbel_c_visit + most root visits) * gumbel_c_scale ...
+    gumbel_c_scale:float=0.1       # ... times Q rescaled to [0, 1] among the root's actions
+    full_search_fraction:float=1.0 # self-play: share of moves searched with `simulations` and recorded for training (playout cap randomisation)
+    fast_simulations:int=8         # self-play: simulations of the other moves, which get no Dirichlet noise and are not recorded
 
     def __post_init__(self):
         checks = {'simulations': self.simulations >= 0, 'c_puct': self.c_puct > 0,
                   'dirichlet_alpha': self.dirichlet_alpha is None or self.dirichlet_alpha > 0,
                   'dirichlet_fraction': 0 <= self.dirichlet_fraction <= 1, 'temperature': self.temperature >= 0,
                   'temperature_plies': self.temperature_plies >= 0, 'leaves_per_game': self.leaves_per_game >= 1,
-                  'virtual_loss': self.virtual_loss >= 0}
+                  'virtual_loss': self.virtual_loss >= 0, 'gumbel_actions': self.gumbel_actions >= 0,
+                  'gumbel_c_visit': self.gumbel_c_visit >= 0, 'gumbel_c_scale': self.gumbel_c_scale > 0,
+                  'full_search_fraction': 0 < self.full_search_fraction <= 1, 'fast_simulations': self.fast_simulations >= 0}
         allowed = {'simulations': '>= 0', 'c_puct': '> 0', 'dirichlet_alpha': 'None or > 0', 'dirichlet_fraction': 'in [0, 1]',
-                   'temperature': '>= 0', 'temperature_plies': '>= 0', 'leaves_per_game': '>= 1', 'virtual_loss': '>= 0'}
+                   'temperature': '>= 0', 'temperature_plies': '>= 0', 'leaves_per_game': '>= 1', 'virtual_loss': '>= 0',
+                   'gumbel_actions': '>= 0', 'gumbel_c_visit': '>= 0', 'gumbel_c_scale': '> 0',
+                   'full_search_fraction': 'in (0, 1]', 'fast_simulations': '>= 0'}
         for name, ok in checks.items():
             if not ok: raise ValueError(f'SearchConfig.{name} must be {allowed[name]}, got {getattr(self, name)!r}')
 
@@ -141,13 +151,15 @@ class SearchTree:
         self.root = Node(root.state.play(move))
 
 # %% ../nbs/02_mcts.ipynb #9f0240f8
-def _select_leaf(root:Node, c_puct:float, virtual_loss:float) -> tuple:
-    "Walk from `root` to a leaf (unexpanded or terminal); returns (path of (node, index), leaf)"
+def _select_leaf(root:Node, c_puct:float, virtual_loss:float, first:int=None) -> tuple:
+    "Walk from `root` to a leaf (unexpanded or terminal), taking child `first` at the root if given; returns (path of (node, index), leaf)"
     node, path = root, []
     while node.expanded and not node.terminal:
-        prior = node.prior if node.noisy_prior is None else node.noisy_prior
-        score = node.q() + (c_puct * math.sqrt(max(node.visits, 1))) * prior / (1.0 + node.N) + node.jitter
-        i = int(score.argmax())
+        if first is not None: i, first = first, None
+        else:
+            prior = node.prior if node.noisy_prior is None else node.noisy_prior
+            score = node.q() + (c_puct * math.sqrt(max(node.visits, 1))) * prior / (1.0 + node.N) + node.jitter
+            i = int(score.argmax())
         if virtual_loss:
             node.N[i] += virtual_loss; node.W[i] -= virtual_loss; node.visits += virtual_loss
         path.append((node, i))
@@ -170,10 +182,13 @@ class SearchResult(NamedTuple):
     q:np.ndarray         # mean value of each action for the player to move (unvisited: the root's own value)
     value:float          # the root's mean value for the player to move (the evaluator's value when nothing was simulated)
     net_value:np.ndarray # the evaluator's value vector of the root (engine player order)
+    target:np.ndarray=None  # Gumbel root: the improved policy softmax(log prior + sigma(completed Q)); None for PUCT
+    choice:int=None         # Gumbel root: index of the action sequential halving chose; None for PUCT
 
     @property
     def policy(self) -> np.ndarray:
-        "Visit shares (the training target); the priors when there were no simulations"
+        "The training target: the Gumbel root's improved policy, else visit shares (the priors when there were no simulations)"
+        if self.target is not None: return self.target
         total = self.visits.sum()
         return self.visits / total if total > 0 else self.priors
 
@@ -194,22 +209,28 @@ def _add_root_noise(tree:SearchTree, config:SearchConfig):
     noise = tree.rng.dirichlet(np.full(len(root.actions), alpha))
     root.noisy_prior = (1 - config.dirichlet_fraction) * root.prior + config.dirichlet_fraction * noise
 
-def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise:bool=False) -> list:
-    "Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree"
+def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None) -> list:
+    """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree.
+    `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in the root's
+    action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`."""
     if any(t.root.terminal for t in trees): raise ValueError('search needs positions where the game is not over')
     fresh = [(t, [], t.root) for t in trees if not t.root.expanded]
     if fresh: _expand_all(fresh, evaluator)
-    for t in trees:
-        if add_noise: _add_root_noise(t, config)
+    noise = list(add_noise) if isinstance(add_noise, (list, tuple)) else [add_noise] * len(trees)
+    left = [config.simulations] * len(trees) if simulations is None else [int(n) for n in simulations]
+    if len(noise) != len(trees) or len(left) != len(trees): raise ValueError('add_noise and simulations need one entry per tree')
+    gumbel = [GumbelRoot(t, config, z, n) if config.gumbel_actions else None for t, z, n in zip(trees, noise, left)]
+    for t, z in zip(trees, noise):
+        if z and not config.gumbel_actions: _add_root_noise(t, config)
         else: t.root.noisy_prior = None
     leaves, vl = config.leaves_per_game, (config.virtual_loss if config.leaves_per_game > 1 else 0.0)
-    left = [config.simulations] * len(trees)
     while any(left):
         pending, terminal, seen = [], [], set()
         for g, tree in enumerate(trees):
             for _ in range(min(leaves, left[g])):
                 left[g] -= 1
-                path, leaf = _select_leaf(tree.root, config.c_puct, vl)
+                first = gumbel[g].next_action() if gumbel[g] else None
+                path, leaf = _select_leaf(tree.root, config.c_puct, vl, first)
                 if leaf.terminal: terminal.append((path, leaf.value))
                 elif id(leaf) in seen: _undo_virtual_loss(path, vl)
                 else: seen.add(id(leaf)); pending.append((tree, path, leaf))
@@ -217,10 +238,11 @@ def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise:
         if pending:
             for (_, path, _), value in zip(pending, _expand_all(pending, evaluator)): _backup(path, value, vl)
     results = []
-    for t in trees:
+    for t, gr in zip(trees, gumbel):
         r = t.root
         mean = float(r.W.sum() / r.N.sum()) if r.N.sum() > 0 else float(r.value[r.state.to_move])
-        results.append(SearchResult(r.actions, r.N.copy(), r.prior, r.q(), mean, r.value))
+        extra = dict(target=improved_policy(r, config), choice=gr.choice()) if gr else {}
+        results.append(SearchResult(r.actions, r.N.copy(), r.prior, r.q(), mean, r.value, **extra))
     return results
 
 def _undo_virtual_loss(path:list, virtual_loss:float):
@@ -229,7 +251,8 @@ def _undo_virtual_loss(path:list, virtual_loss:float):
 
 # %% ../nbs/02_mcts.ipynb #57923e65
 def choose_move(state:State, result:SearchResult, config:SearchConfig, rng:np.random.Generator) -> int:
-    "The move to play from `result`: sampled with temperature early in the game, else the most visited"
+    "The move to play from `result`: a Gumbel root's choice; else sampled with temperature early in the game, else the most visited"
+    if result.choice is not None: return action_to_move(state.variant, result.actions[result.choice])
     weights = result.visits if result.visits.sum() > 0 else result.priors
     if state.ply < config.temperature_plies and config.temperature > 0:
         logw = np.log(np.maximum(weights, 1e-30)) / config.temperature
@@ -243,13 +266,80 @@ def choose_move(state:State, result:SearchResult, config:SearchConfig, rng:np.ra
         i = int(best[0] if len(best) == 1 else rng.choice(best))   # still tied: at random (not by action number)
     return action_to_move(state.variant, result.actions[i])
 
+# %% ../nbs/02_mcts.ipynb #9e46b5fb
+@functools.lru_cache(maxsize=None)
+def halving_schedule(m:int, n:int) -> tuple:
+    "Sequential halving over `m` actions with `n` simulations: the visit count that simulation k's root action has before it"
+    if m <= 1: return tuple(range(n))
+    phases = math.ceil(math.log2(m))
+    schedule, visits, alive = [], [0] * m, m
+    while len(schedule) < n:
+        for _ in range(max(1, n // (phases * alive))):
+            schedule += visits[:alive]
+            for a in range(alive): visits[a] += 1
+        alive = max(2, alive // 2)
+    return tuple(schedule[:n])
+
+# %% ../nbs/02_mcts.ipynb #1561c027
+def completed_q(node:Node) -> np.ndarray:
+    "The mover's mean value of every child; unvisited children get `v_mix` (the network's value blended with the visited children's prior-weighted Q)"
+    me, visited = node.state.to_move, node.N > 0
+    q = np.divide(node.W, node.N, out=np.zeros(len(node.N)), where=visited)
+    total = node.N.sum()
+    v_mix = float(node.value[me])
+    if total > 0:
+        p = np.maximum(node.prior[visited], 1e-12)
+        v_mix = (v_mix + total * float((p * q[visited]).sum() / p.sum())) / (total + 1)
+    return np.where(visited, q, v_mix)
+
+def q_bonus(node:Node, config:SearchConfig) -> np.ndarray:
+    "sigma(completed Q): completed Q rescaled to [0, 1] among the node's children, times (c_visit + most visits) * c_scale"
+    cq = completed_q(node)
+    lo, hi = cq.min(), cq.max()
+    return (config.gumbel_c_visit + node.N.max()) * config.gumbel_c_scale * (cq - lo) / max(hi - lo, 1e-8)
+
+def improved_policy(node:Node, config:SearchConfig) -> np.ndarray:
+    "The Gumbel root's training target: softmax(log prior + sigma(completed Q)) over the node's legal actions"
+    z = np.log(np.maximum(node.prior, 1e-30)) + q_bonus(node, config)
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+# %% ../nbs/02_mcts.ipynb #a7cbc7ab
+class GumbelRoot:
+    "The Gumbel root of one tree during one search: its sampled candidates and the visits each got in this search"
+    def __init__(self, tree:SearchTree, config:SearchConfig, add_noise:bool, simulations:int):
+        root, self.root, self.config = tree.root, tree.root, config
+        n = len(root.actions)
+        noise = tree.rng.gumbel(size=n) if add_noise else np.zeros(n)
+        self.base = noise + np.log(np.maximum(root.prior, 1e-30)) + root.jitter   # g + logits (jitter: exact ties at random)
+        m = min(config.gumbel_actions, n)
+        self.candidates = np.zeros(n, bool)
+        self.candidates[np.argsort(-self.base, kind='stable')[:m]] = True
+        self.fresh = np.zeros(n, np.int64)                 # visits in this search (the tree may hold older ones)
+        self.schedule = halving_schedule(m, simulations) or (0,)
+
+    def _best(self, among:np.ndarray) -> int:
+        return int(np.where(among, self.base + q_bonus(self.root, self.config), -np.inf).argmax())
+
+    def next_action(self) -> int:
+        "The root child the next simulation enters: the best candidate whose visits match the halving schedule"
+        k = int(self.fresh.sum())
+        due = self.candidates & (self.fresh == self.schedule[min(k, len(self.schedule) - 1)])
+        i = self._best(due if due.any() else self.candidates)
+        self.fresh[i] += 1
+        return i
+
+    def choice(self) -> int:
+        "The action halving chose: the best-scoring candidate among the most visited in this search"
+        return self._best(self.candidates & (self.fresh == self.fresh[self.candidates].max()))
+
 # %% ../nbs/02_mcts.ipynb #ea51ec6c
 class GameRecord(NamedTuple):
     "A finished self-play game"
     game_id:int
     variant:str
     moves:list          # (player, move) in order
-    policies:list       # per ply: (actions int64, visit shares float32)
+    policies:list       # per ply: (actions int64, search policy float32), or None after a fast search (not a training position)
     root_values:list    # per ply: the search's value for the player to move
     scores:list         # final score of every player
     outcome:list        # final result of every player in [-1, 1]
@@ -272,17 +362,19 @@ def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=Searc
     ids = list(range(game_ids)) if isinstance(game_ids, int) else list(game_ids)
     trees = {g: SearchTree(new_game(v), seed=game_seed(seed, g)) for g in ids}
     log = {g: ([], [], []) for g in ids}
-    done = {}
+    done, gumbel = {}, bool(config.gumbel_actions)
     while len(done) < len(ids):
         active = [g for g in ids if g not in done]
-        results = search([trees[g] for g in active], evaluator, config, add_noise=True)
-        for g, res in zip(active, results):
+        full = [config.full_search_fraction >= 1 or trees[g].rng.random() < config.full_search_fraction for g in active]
+        sims = [config.simulations if f else config.fast_simulations for f in full]
+        results = search([trees[g] for g in active], evaluator, config, add_noise=[f or gumbel for f in full], simulations=sims)
+        for g, res, f in zip(active, results, full):
             tree = trees[g]
             state = tree.state
             move = choose_move(state, res, config, tree.rng)
             moves, policies, values = log[g]
             moves.append((state.to_move, move))
-            policies.append((res.actions, res.policy.astype(np.float32)))
+            policies.append((res.actions, res.policy.astype(np.float32)) if f else None)
             values.append(res.value)
             tree.advance(move, config.reuse_tree)
             if tree.state.is_over:

@@ -11,15 +11,15 @@ from multiprocessing.connection import wait
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples', 'SelfPlayPlan',
-           'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult', 'SelfPlayPool',
-           'collect_result', 'run_parallel_selfplay_games']
+__all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'final_board', 'value_targets', 'records_to_samples',
+           'SelfPlayPlan', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult',
+           'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
+from .engine import new_game, get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
                            choose_precision, evaluate_planes)
 from .mcts import SearchConfig, NetEvaluator, GameRecord, selfplay
@@ -29,13 +29,20 @@ class Samples(NamedTuple):
     "Training samples: planes, sparse policy targets and value targets"
     planes:np.ndarray    # uint8 (N, n_planes, size, size), from the mover's side
     actions:np.ndarray   # int64, the policy targets' actions; sample i's at offsets[i]:offsets[i+1]
-    policy:np.ndarray    # float32, visit shares aligned with `actions`
+    policy:np.ndarray    # float32, the search policies (visit shares or Gumbel targets) aligned with `actions`
     offsets:np.ndarray   # int64 (N + 1,)
     values:np.ndarray    # float32 (N, n_players), final results in the mover's frame
     symmetries:np.ndarray  # uint8 (N,), bit s set when symmetry s (see `valid_symmetries`) may augment sample i
+    ownership:np.ndarray   # uint8 (N, size, size), each cell at the end of the game: 0 empty, 1 + (owner - mover) % n_players
 
     @property
     def n(self) -> int: return len(self.offsets) - 1
+
+def final_board(record:GameRecord) -> np.ndarray:
+    "The board at the end of `record`'s game (see `State.board`: -1 empty, else the owner)"
+    s = new_game(record.variant)
+    for _, m in record.moves: s = s.play(m)
+    return s.board()
 
 def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=20.0) -> np.ndarray:
     "Value target of every player (engine order): the result, blended with `score_weight` of tanh(score margin / `score_scale`)"
@@ -46,17 +53,25 @@ def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=2
     return ((1 - score_weight) * outcome + score_weight * np.tanh(margin / score_scale)).astype(np.float32)
 
 def records_to_samples(records:list, score_weight:float=0.0) -> Samples:
-    "The training samples of finished games (one per position); see `value_targets` for `score_weight`"
-    states = [s for r in records for s in r.states()]
-    if not states: raise ValueError('no positions: records_to_samples needs at least one finished game')
-    acts = [a for r in records for a, _ in r.policies]
-    probs = [p for r in records for _, p in r.policies]
+    "The training samples of finished games (one per recorded position: fast searches are skipped); see `value_targets` for `score_weight`"
+    if not records: raise ValueError('no games: records_to_samples needs at least one finished game')
+    rows = [(s, pol, targets, board) for r in records for targets, board in [(value_targets(r, score_weight), final_board(r))]
+            for s, pol in zip(r.states(), r.policies) if pol is not None]
+    if not rows:                                               # every move was a fast search: no samples, but well-formed
+        v = get_variant(records[0].variant)
+        return Samples(np.zeros((0, n_planes(v), v.size, v.size), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.float32),
+                       np.zeros(1, np.int64), np.zeros((0, v.n_players), np.float32), np.zeros(0, np.uint8),
+                       np.zeros((0, v.size, v.size), np.uint8))
+    states = [s for s, *_ in rows]
+    acts, probs = [pol[0] for _, pol, *_ in rows], [pol[1] for _, pol, *_ in rows]
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in acts])]).astype(np.int64)
-    outcomes = np.array([value_targets(r, score_weight) for r in records for _ in r.moves], np.float32)
+    outcomes = np.array([t for _, _, t, _ in rows], np.float32)
+    n = states[0].variant.n_players
+    ownership = np.stack([np.where(b >= 0, 1 + (b.astype(np.int64) - s.to_move) % n, 0) for s, _, _, b in rows]).astype(np.uint8)
     values = values_to_mover(outcomes, [s.to_move for s in states]).astype(np.float32)
     symmetries = np.array([sum(1 << s for s in valid_symmetries(st)) for st in states], np.uint8)
     return Samples(encode_batch(states).astype(np.uint8), np.concatenate(acts).astype(np.int64),
-                   np.concatenate(probs).astype(np.float32), offsets, values, symmetries)
+                   np.concatenate(probs).astype(np.float32), offsets, values, symmetries, ownership)
 
 # %% ../nbs/03_selfplay_pool.ipynb #0014c95d
 MODES = ('sequential', 'cpu_workers', 'inference_server')

@@ -9,9 +9,9 @@ from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PRESETS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss',
-           'TrainConfig', 'make_config', 'save_checkpoint', 'load_checkpoint', 'latest_checkpoint', 'lr_at',
-           'train_steps', 'evaluate', 'main', 'cli']
+__all__ = ['PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state',
+           'policy_value_loss', 'TrainConfig', 'make_config', 'saved_config', 'save_checkpoint', 'load_checkpoint',
+           'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'main', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -37,6 +37,7 @@ class ReplayBuffer:
         self.planes = np.zeros((capacity, (self.n_bits + 7) // 8), np.uint8)
         self.values = np.zeros((capacity, v.n_players), np.float32)
         self.symmetries = np.zeros(capacity, np.uint8)
+        self.ownership = np.zeros((capacity, v.size, v.size), np.uint8)
         self.actions, self.policy = [None] * capacity, [None] * capacity
         self.size = self.next = self.total_added = 0
 
@@ -45,10 +46,12 @@ class ReplayBuffer:
     def add(self, samples:Samples):
         "Append `samples`, overwriting the oldest positions when full"
         n = samples.n
+        if n == 0: return
         packed = np.packbits(samples.planes.reshape(n, -1), axis=1)
         for i in range(n):
             j = self.next
             self.planes[j], self.values[j], self.symmetries[j] = packed[i], samples.values[i], samples.symmetries[i]
+            self.ownership[j] = samples.ownership[i]
             lo, hi = samples.offsets[i], samples.offsets[i + 1]
             self.actions[j] = samples.actions[lo:hi].astype(np.int32)
             self.policy[j] = samples.policy[lo:hi].astype(np.float32)
@@ -58,11 +61,12 @@ class ReplayBuffer:
 
 # %% ../nbs/04_train.ipynb #c26945c9
 def _sample(self:ReplayBuffer, batch_size:int, rng:np.random.Generator, augment:bool=True) -> tuple:
-    "A minibatch: planes float32 (B, C, S, S), policy targets in CSR (actions, probs, offsets), values (B, P); numpy"
+    "A minibatch: planes float32 (B, C, S, S), policy targets in CSR (actions, probs, offsets), values (B, P), ownership int64 (B, S, S); numpy"
     if self.size == 0: raise ValueError('the replay buffer is empty')
     idx = rng.integers(0, self.size, batch_size)
     planes = np.unpackbits(self.planes[idx], axis=1, count=self.n_bits).reshape(batch_size, *self.shape).astype(np.float32)
     actions = [self.actions[i] for i in idx]
+    ownership = self.ownership[idx].astype(np.int64)
     syms = np.zeros(batch_size, np.int64)
     if augment:
         for k, i in enumerate(idx):
@@ -72,11 +76,12 @@ def _sample(self:ReplayBuffer, batch_size:int, rng:np.random.Generator, augment:
             if s == 0: continue
             rows = np.flatnonzero(syms == s)
             planes[rows] = transform_planes(planes[rows], int(s))
+            ownership[rows] = transform_planes(ownership[rows], int(s))
             perm = action_permutation(self.variant, int(s))
             for k in rows: actions[k] = perm[actions[k]]
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in actions])]).astype(np.int64)
     return (planes, np.concatenate(actions).astype(np.int64), np.concatenate([self.policy[i] for i in idx]),
-            offsets, self.values[idx].copy())
+            offsets, self.values[idx].copy(), ownership)
 
 ReplayBuffer.sample = _sample
 
@@ -88,7 +93,7 @@ def _buffer_state(self:ReplayBuffer) -> dict:
     cat = lambda xs, dt: torch.from_numpy(np.concatenate(xs).astype(dt)) if xs else torch.zeros(0, dtype=torch.from_numpy(np.zeros(0, dt)).dtype)
     return {'capacity': self.capacity, 'variant': self.variant, 'total_added': self.total_added,
             'planes': torch.from_numpy(self.planes[order].copy()), 'values': torch.from_numpy(self.values[order].copy()),
-            'symmetries': torch.from_numpy(self.symmetries[order].copy()),
+            'symmetries': torch.from_numpy(self.symmetries[order].copy()), 'ownership': torch.from_numpy(self.ownership[order].copy()),
             'actions': cat([self.actions[i] for i in order], np.int32), 'policy': cat([self.policy[i] for i in order], np.float32),
             'lengths': torch.tensor(lengths, dtype=torch.int64)}
 
@@ -100,6 +105,7 @@ def buffer_from_state(state:dict, capacity:int=None) -> ReplayBuffer:
     keep = range(max(0, n - buf.capacity), n)
     for j, i in enumerate(keep):
         buf.planes[j], buf.values[j], buf.symmetries[j] = state['planes'][i].numpy(), state['values'][i].numpy(), int(state['symmetries'][i])
+        if 'ownership' in state: buf.ownership[j] = state['ownership'][i].numpy()   # (buffers saved before it: zeros, unused by their networks)
         buf.actions[j] = state['actions'][offsets[i]:offsets[i + 1]].numpy().copy()
         buf.policy[j] = state['policy'][offsets[i]:offsets[i + 1]].numpy().copy()
     buf.size = len(keep)
@@ -111,9 +117,10 @@ ReplayBuffer.state_dict = _buffer_state
 
 # %% ../nbs/04_train.ipynb #66932ed5
 def policy_value_loss(net:BlokusNet, planes:torch.Tensor, actions:torch.Tensor, probs:torch.Tensor,
-                      offsets:torch.Tensor, values:torch.Tensor) -> tuple:
-    "(policy cross-entropy over legal actions, value MSE) of a minibatch; tensors on the network's device"
-    logits, v = net(planes)
+                      offsets:torch.Tensor, values:torch.Tensor, ownership:torch.Tensor=None) -> tuple:
+    "(policy cross-entropy over legal actions, value MSE, ownership cross-entropy per cell) of a minibatch; tensors on the network's device; the last is 0 without `ownership` targets or an ownership head"
+    heads = net(planes, ownership=ownership is not None and net.config.ownership)
+    logits, v = heads[:2]
     B, A = logits.shape
     counts = offsets[1:] - offsets[:-1]
     rows = torch.repeat_interleave(torch.arange(B, device=logits.device), counts)
@@ -122,7 +129,8 @@ def policy_value_loss(net:BlokusNet, planes:torch.Tensor, actions:torch.Tensor, 
     lse = torch.log(torch.zeros(B, device=logits.device).index_add(0, rows, torch.exp(picked - top[rows]))) + top
     policy_loss = -(probs * (picked - lse[rows])).sum() / B
     value_loss = F.mse_loss(v.float(), values)
-    return policy_loss, value_loss
+    ownership_loss = F.cross_entropy(heads[2].float(), ownership) if len(heads) == 3 else torch.zeros((), device=logits.device)
+    return policy_loss, value_loss, ownership_loss
 
 # %% ../nbs/04_train.ipynb #77a10013
 @dataclass
@@ -144,8 +152,12 @@ class TrainConfig:
     net_size:str='small'             # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
     simulations:int=64               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
-    temperature_plies:int=8          # opening plies played with temperature 1
+    temperature_plies:int=8          # opening plies played with temperature 1 (PUCT root)
+    gumbel_actions:int=16            # > 0: self-play with a Gumbel root over this many sampled actions (see mcts); 0: PUCT with Dirichlet noise
+    full_search_fraction:float=1.0   # share of self-play moves searched with `simulations` and kept as samples (playout cap randomisation)
+    fast_simulations:int=8           # simulations of the other self-play moves (not kept)
     score_weight:float=0.0           # share of the value target taken from the final score margin (see value_targets)
+    ownership_weight:float=0.5       # weight of the ownership loss (networks with the ownership head; 0: off)
     eval_every:int=5                 # arena matches every this many iterations (0: never)
     eval_games:int=10                # games per arena match
     eval_simulations:int=64          # simulations per move of the network in arena matches
@@ -163,8 +175,9 @@ class TrainConfig:
                   ('batch_size', self.batch_size >= 1, '>= 1'), ('lr', self.lr > 0, '> 0'), ('weight_decay', self.weight_decay >= 0, '>= 0'),
                   ('warmup_fraction', 0 <= self.warmup_fraction < 1, 'in [0, 1)'), ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
                   ('net_size', self.net_size in NET_SIZES, ', '.join(NET_SIZES)), ('simulations', self.simulations >= 1, '>= 1'),
-                  ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'),
-                  ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'),
+                  ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'), ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),
+                  ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'), ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
+                  ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'), ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
                   ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
                   ('eval_simulations', self.eval_simulations >= 0, '>= 0'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
                   ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
@@ -195,6 +208,12 @@ def make_config(preset:str=None, **options) -> TrainConfig:
     if unknown: raise ValueError(f'unknown option {unknown[0]!r}; allowed: {", ".join(sorted(names))}')
     values = {**PRESETS.get(preset, {}), **{k: v for k, v in options.items() if v is not None}}
     return TrainConfig(**values).validate()
+
+LEGACY_OPTIONS = {'gumbel_actions': 0}   # what runs saved before an option existed did (their checkpoints lack it)
+
+def saved_config(saved:dict) -> TrainConfig:
+    "The `TrainConfig` a checkpoint's config dict describes; options it predates keep the behaviour it was trained with"
+    return TrainConfig(**{**LEGACY_OPTIONS, **saved})
 
 # %% ../nbs/04_train.ipynb #7506997a
 CKPT_FORMAT = 'blokus_nb.train/1'
@@ -246,24 +265,26 @@ def lr_at(step:int, total:int, config:TrainConfig, time_fraction:float=0.0) -> f
 def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfig, step:int, total_steps:int,
                 np_rng:np.random.Generator, bf16:bool=None, time_fraction:float=0.0,
                 progress:bool=False) -> tuple:
-    "Run `config.num_training_steps` minibatches (bfloat16 autocast when `bf16`; None: on CUDA); returns (mean policy loss, mean value loss, new step); `progress` shows a bar"
+    "Run `config.num_training_steps` minibatches (bfloat16 autocast when `bf16`; None: on CUDA); returns (mean policy, value and ownership losses, new step); `progress` shows a bar"
     device = net.device
     net.train()
-    pls, vls = [], []
+    pls, vls, ols = [], [], []
+    use_ownership = config.ownership_weight > 0 and net.config.ownership
     for _ in tqdm(range(config.num_training_steps), desc='training', unit='step', leave=False, disable=not progress):
-        planes, actions, probs, offsets, values = buffer.sample(config.batch_size, np_rng)
+        planes, actions, probs, offsets, values, ownership = buffer.sample(config.batch_size, np_rng)
         T = lambda x: torch.from_numpy(x).to(device, non_blocking=True)
         for g in optimizer.param_groups: g['lr'] = lr_at(step, total_steps, config, time_fraction)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda' if bf16 is None else bf16):
-            pl, vl = policy_value_loss(net, T(planes), T(actions), T(probs), T(offsets), T(values))
+            pl, vl, ol = policy_value_loss(net, T(planes), T(actions), T(probs), T(offsets), T(values), T(ownership) if use_ownership else None)
         optimizer.zero_grad(set_to_none=True)
-        (pl + vl).backward()
+        (pl + vl + config.ownership_weight * ol).backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
         optimizer.step()
-        pls.append(pl.item()); vls.append(vl.item())
+        pls.append(pl.item()); vls.append(vl.item()); ols.append(ol.item())
         step += 1
     net.eval()
-    return (float(np.mean(pls)) if pls else float('nan'), float(np.mean(vls)) if vls else float('nan'), step)
+    mean = lambda xs: float(np.mean(xs)) if xs else float('nan')
+    return mean(pls), mean(vls), mean(ols), step
 
 # %% ../nbs/04_train.ipynb #8fdb4a2f
 EVAL_OPENING_PLIES = 2   # arena games start from two random moves, one pair of games per opening (see `arena`)
@@ -302,7 +323,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     np_rng = np.random.default_rng(config.seed)
     if found:
         path, ck = found
-        saved = TrainConfig(**ck['config'])
+        saved = saved_config(ck['config'])
         for name in ('variant', 'net_size'):
             if given.get(name) is not None and given[name] != getattr(saved, name):
                 raise ValueError(f'{path} is a {getattr(saved, name)!r} run ({name}); asked for {given[name]!r}')
@@ -329,7 +350,9 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / 'metrics.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in history))   # what the checkpoint knows
     previous = net_from_state(net_state(net), device) if config.eval_every else None
-    search = SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies)
+    search = SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies,
+                          gumbel_actions=config.gumbel_actions, full_search_fraction=config.full_search_fraction,
+                          fast_simulations=config.fast_simulations)
     total_steps = config.num_iterations * config.num_training_steps
     t_run = time.perf_counter()
     if start >= config.num_iterations:
@@ -348,11 +371,11 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
                 t1 = time.perf_counter()
                 elapsed = (history[-1]['elapsed_minutes'] if history else 0) + (time.perf_counter() - t0) / 60
                 budget_used = elapsed / config.time_budget_minutes if config.time_budget_minutes else 0.0
-                pl, vl, step = train_steps(net, optimizer, buffer, config, step, total_steps, np_rng, train_bf16, budget_used,
+                pl, vl, ol, step = train_steps(net, optimizer, buffer, config, step, total_steps, np_rng, train_bf16, budget_used,
                                            progress=verbose)
                 t2 = time.perf_counter()
                 m = {'iteration': it, 'games': config.games_per_iteration, 'samples': res.samples.n, 'buffer': len(buffer),
-                     'policy_loss': round(pl, 4), 'value_loss': round(vl, 4), 'loss': round(pl + vl, 4),
+                     'policy_loss': round(pl, 4), 'value_loss': round(vl, 4), 'ownership_loss': round(ol, 4), 'loss': round(pl + vl, 4),
                      'lr': round(lr_at(max(step - 1, 0), total_steps, config, budget_used), 6),
                      'selfplay_seconds': round(t1 - t0, 2), 'train_seconds': round(t2 - t1, 2),
                      'samples_per_s': round(res.samples.n / (t1 - t0), 2), 'selfplay_mode': pool.mode,

@@ -131,6 +131,8 @@ def plot_history(history:list, fig=None):
     ax = axes[0, 0]; ax.bar(it, [h['samples'] for h in history], color=PLAYER_COLORS[4][0]); ax.set_title('samples per iteration')
     ax = axes[0, 1]
     ax.plot(it, [h['policy_loss'] for h in history], label='policy'); ax.plot(it, [h['value_loss'] for h in history], label='value')
+    own = [(i, h['ownership_loss']) for i, h in zip(it, history) if h.get('ownership_loss')]   # runs with an ownership head
+    if own: ax.plot(*zip(*own), label='ownership')
     ax.set_title('loss'); ax.legend()
     ax = axes[1, 0]
     ax.plot(it, [h['selfplay_seconds'] for h in history], label='self-play'); ax.plot(it, [h['train_seconds'] for h in history], label='training')
