@@ -11,15 +11,15 @@ from multiprocessing.connection import wait
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'final_board', 'value_targets', 'records_to_samples',
-           'SelfPlayPlan', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult',
-           'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
+__all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples', 'SelfPlayPlan',
+           'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult', 'SelfPlayPool',
+           'collect_result', 'run_parallel_selfplay_games']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .engine import new_game, get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
+from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
                            choose_precision, evaluate_planes)
 from .mcts import SearchConfig, NetEvaluator, GameRecord, selfplay
@@ -38,12 +38,6 @@ class Samples(NamedTuple):
     @property
     def n(self) -> int: return len(self.offsets) - 1
 
-def final_board(record:GameRecord) -> np.ndarray:
-    "The board at the end of `record`'s game (see `State.board`: -1 empty, else the owner)"
-    s = new_game(record.variant)
-    for _, m in record.moves: s = s.play(m)
-    return s.board()
-
 def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=20.0) -> np.ndarray:
     "Value target of every player (engine order): the result, blended with `score_weight` of tanh(score margin / `score_scale`)"
     outcome = np.array(record.outcome, np.float32)
@@ -55,8 +49,12 @@ def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=2
 def records_to_samples(records:list, score_weight:float=0.0) -> Samples:
     "The training samples of finished games (one per recorded position: fast searches are skipped); see `value_targets` for `score_weight`"
     if not records: raise ValueError('no games: records_to_samples needs at least one finished game')
-    rows = [(s, pol, targets, board) for r in records for targets, board in [(value_targets(r, score_weight), final_board(r))]
-            for s, pol in zip(r.states(), r.policies) if pol is not None]
+    rows = []
+    for r in records:
+        positions = r.states()
+        end = positions[-1].play(r.moves[-1][1]).board()       # the final board: -1 empty, else the owner
+        targets = value_targets(r, score_weight)
+        rows += [(s, pol, targets, end) for s, pol in zip(positions, r.policies) if pol is not None]
     if not rows:                                               # every move was a fast search: no samples, but well-formed
         v = get_variant(records[0].variant)
         return Samples(np.zeros((0, n_planes(v), v.size, v.size), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.float32),
