@@ -62,9 +62,11 @@ class MCTSPlayer(Player):
     "Batched search with a network or evaluator; `simulations=0` plays the raw policy"
     def __init__(self, net, # a `BlokusNet` or any evaluator
                  simulations:int=100, config:SearchConfig=None, seed:int=0, name:str=None,
-                 bf16=False): # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
+                 bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
+                 gumbel_actions:int=None): # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
         self.evaluator = NetEvaluator(net, bf16) if isinstance(net, BlokusNet) else net
-        self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(simulations=simulations)
+        self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
+            simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}))
         self.rng = np.random.default_rng(seed)
         self.name = name or (f'mcts{simulations}' if simulations else 'policy')
 
@@ -170,18 +172,17 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=0) -> Player:
     "A player from its command-line name: `random`, `greedy`, `mcts`, or a network checkpoint's path (`gumbel_actions` > 0: Gumbel root)"
-    if gumbel_actions < 0: raise ValueError(f'gumbel_actions must be >= 0, got {gumbel_actions}')
-    config = SearchConfig(dirichlet_fraction=0.0, temperature_plies=0, gumbel_actions=gumbel_actions)
     tag = f'-gumbel{gumbel_actions}' if gumbel_actions else ''
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
-    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, config, seed=seed, name=f'uniform-mcts{simulations}{tag}')
+    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
-        return MCTSPlayer(net, simulations, config, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto')
+        return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
+                          gumbel_actions=gumbel_actions)
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts or the path of a network checkpoint')
 
 def main(argv=None):
@@ -201,6 +202,7 @@ def main(argv=None):
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
+    if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     try:
         a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions)
         b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions)

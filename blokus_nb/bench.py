@@ -213,7 +213,6 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
     from blokus_nb.train import main, latest_checkpoint
     from blokus_nb.net import net_from_state, make_net, save_net
     from blokus_nb.arena import arena, MCTSPlayer, RandomPlayer, GreedyPlayer
-    from blokus_nb.mcts import SearchConfig
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix='blokus-learn-'))
     t0 = time.perf_counter()
     history = main(preset=preset, variant=variant, time_budget_minutes=minutes, run_dir=run_dir, seed=seed,
@@ -224,8 +223,7 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
     path = run_dir / 'trained_net.pt'
     save_net(net, path)
     untrained = make_net(ck['config']['net_size'], variant, seed=seed)
-    search = SearchConfig(dirichlet_fraction=0.0, temperature_plies=0, gumbel_actions=eval_gumbel_actions)
-    me = lambda n, name: MCTSPlayer(n, eval_simulations, search, seed=seed, name=name, bf16='auto')
+    me = lambda n, name: MCTSPlayer(n, eval_simulations, seed=seed, name=name, bf16='auto', gumbel_actions=eval_gumbel_actions)
     out = [{'bench': 'learn', 'iteration': h['iteration'], 'samples': h['samples'], 'buffer': h['buffer'],
             'policy_loss': h['policy_loss'], 'value_loss': h['value_loss'], 'elapsed_minutes': h['elapsed_minutes']} for h in history]
     result = {'bench': 'learn', 'variant': get_variant(variant).name, 'minutes': round(train_minutes, 2),

@@ -308,7 +308,8 @@ def improved_policy(node:Node, config:SearchConfig) -> np.ndarray:
 class GumbelRoot:
     "The Gumbel root of one tree during one search: its sampled candidates and the visits each got in this search"
     def __init__(self, tree:SearchTree, config:SearchConfig, add_noise:bool, simulations:int):
-        root, self.root, self.config = tree.root, tree.root, config
+        root = self.root = tree.root
+        self.config = config
         n = len(root.actions)
         noise = tree.rng.gumbel(size=n) if add_noise else np.zeros(n)
         self.base = noise + np.log(np.maximum(root.prior, 1e-30)) + root.jitter   # g + logits (jitter: exact ties at random)
