@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from .engine import get_variant, n_planes, action_permutation, transform_planes
 from .net import (BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save, choose_precision)
 from .mcts import SearchConfig
-from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples
+from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
 from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
 from .arena import arena, RandomPlayer, GreedyPlayer, MCTSPlayer
 
@@ -165,6 +165,7 @@ class TrainConfig:
     time_budget_minutes:float=0.0    # stop after the iteration that passes this many minutes (0: no limit)
     seed:int=0                       # seeds self-play, sampling and initialisation
     train_device:str=None            # None: CUDA when available, else 'cpu'
+    bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (timed on a CPU, see choose_precision); True/False force it
 
     def validate(self) -> 'TrainConfig':
         "Raise a ValueError naming the first option out of range, and what is allowed"
@@ -181,7 +182,8 @@ class TrainConfig:
                   ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
                   ('eval_simulations', self.eval_simulations >= 0, '>= 0'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
                   ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
-                  ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'")]
+                  ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'"),
+                  ('bf16', self.bf16 in (None, True, False), 'None, True or False')]
         for name, ok, allowed in checks:
             if not ok: raise ValueError(f'{name} must be {allowed}, got {getattr(self, name)!r}')
         if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
@@ -228,13 +230,14 @@ def _set_rng_state(state:dict, np_rng:np.random.Generator):
     random.setstate((py[0], tuple(py[1]), py[2]))
 
 def save_checkpoint(run_dir, iteration:int, config:TrainConfig, net, optimizer, step:int, history:list, buffer:ReplayBuffer,
-                    np_rng:np.random.Generator, train_bf16:bool=False) -> Path:
+                    np_rng:np.random.Generator, train_bf16:bool=False, selfplay_bf16:bool=False) -> Path:
     "Write the state after `iteration` to run_dir/checkpoints/ckpt_NNNNN.pt atomically; prune old ones"
     folder = Path(run_dir) / 'checkpoints'
     path = folder / f'ckpt_{iteration:05d}.pt'
     atomic_torch_save({'format': CKPT_FORMAT, 'iteration': iteration, 'config': asdict(config), 'net': net_state(net),
                        'optimizer': optimizer.state_dict(), 'step': step, 'history': json.dumps(history),
-                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict(), 'train_bf16': train_bf16}, path)
+                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict(), 'train_bf16': train_bf16,
+                       'selfplay_bf16': selfplay_bf16}, path)
     for old in sorted(folder.glob('ckpt_*.pt'))[:-config.keep_checkpoints]: old.unlink()
     return path
 
@@ -337,8 +340,14 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError("train_device 'cuda' asked for, but no GPU is available")
     net = make_net(config.net_size, config.variant, seed=config.seed).to(device) if ck is None else net_from_state(ck['net'], device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    # bfloat16 autocast where it is faster (see above); a resumed run keeps its choice, so it goes on exactly as it would have
-    train_bf16 = bool(ck.get('train_bf16', False)) if ck is not None else choose_precision(net)
+    # bfloat16 where it is faster (see above), for training and for self-play's network, unless config.bf16 says; decided once
+    # per run (on a CPU the decision is timed, so two runs can differ) and kept by a resumed run, which goes on exactly
+    decide = lambda make_net_on_device: choose_precision(make_net_on_device()) if config.bf16 is None else config.bf16
+    train_bf16 = bool(ck.get('train_bf16', False)) if ck is not None else decide(lambda: net)
+    selfplay_device = 'cpu' if config.selfplay_mode == 'ray' else plan_selfplay(config.num_workers, config.force_cpu_selfplay,
+                                                                                config.selfplay_mode).device
+    selfplay_bf16 = (bool(ck['selfplay_bf16']) if ck is not None and 'selfplay_bf16' in ck
+                     else decide(lambda: net_from_state(net_state(net), selfplay_device).eval()))
     buffer = ReplayBuffer(config.buffer_size, config.variant)
     step = 0
     if ck is not None:
@@ -360,9 +369,10 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         return history
     try:
         if config.selfplay_mode == 'ray':                      # actors on a Ray cluster; training stays here
-            pool = RaySelfPlayPool(config.variant, search, config.num_workers, config.ray_address, verbose=verbose)
+            pool = RaySelfPlayPool(config.variant, search, config.num_workers, config.ray_address, bf16=selfplay_bf16,
+                                   verbose=verbose)
         else: pool = SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search,
-                                  verbose=verbose)
+                                  bf16=selfplay_bf16, verbose=verbose)
         with pool:
             for it in range(start, config.num_iterations):
                 t0 = time.perf_counter()
@@ -387,7 +397,8 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
                     m['eval_seconds'] = round(time.perf_counter() - te, 2)
                     previous = net_from_state(net_state(net), device)
                 history.append(m)
-                path = save_checkpoint(run_dir, it, config, net, optimizer, step, history, buffer, np_rng, train_bf16)
+                path = save_checkpoint(run_dir, it, config, net, optimizer, step, history, buffer, np_rng, train_bf16,
+                                       selfplay_bf16)
                 with open(run_dir / 'metrics.jsonl', 'a') as f: f.write(json.dumps(m) + '\n')
                 _log(f"[train] iter {it + 1}/{config.num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
                      f"{m['selfplay_mode']} on {m['selfplay_device']}), buffer {m['buffer']}, loss {m['policy_loss']:.3f} + "
