@@ -206,14 +206,18 @@ def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulation
 
 # %% ../nbs/90_bench.ipynb #986c52a8
 def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_simulations:int=64, run_dir=None,
-                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=0, **options) -> list:
-    "Train from scratch for `minutes`, then measure the trained network against random, greedy and the untrained network (searching with a Gumbel root if `eval_gumbel_actions`)"
+                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=0,
+                ladder_levels=(1, 2, 3, 4, 5), ladder_games:int=40, ladder_simulations:int=200, # Pentobi's ladder (when the engine is there)
+                pentobi=None, **options) -> list:
+    "Train from scratch for `minutes`, then measure the trained network against random, greedy, the untrained network and Pentobi's levels (searching with a Gumbel root if `eval_gumbel_actions`)"
     import tempfile
     from pathlib import Path
     from blokus_nb.train import main, latest_checkpoint
     from blokus_nb.net import net_from_state, make_net, save_net
     from blokus_nb.arena import arena, MCTSPlayer, RandomPlayer, GreedyPlayer
+    from blokus_nb.strength import find_pentobi, pentobi_ladder, PentobiNotFound
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix='blokus-learn-'))
+    if minutes and 'num_iterations' not in options: options['num_iterations'] = 100_000   # the time budget governs, not the preset's cap
     t0 = time.perf_counter()
     history = main(preset=preset, variant=variant, time_budget_minutes=minutes, run_dir=run_dir, seed=seed,
                    verbose=verbose, **options)
@@ -234,7 +238,16 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
         r = arena(me(net, 'trained'), opponent, variant, eval_games, opening_plies=opening_plies, seed=seed)
         result[key], result[key + '_ci95'] = round(r.score, 3), [round(x, 3) for x in r.ci95]
     result['checkpoint'] = str(path)
-    return out + [result]
+    ladder = []
+    if ladder_levels:
+        try: exe = find_pentobi(pentobi)
+        except PentobiNotFound as e: result['pentobi'] = f'ladder skipped: {str(e).split(". ")[0]} (set PENTOBI_GTP; see blokus_nb.strength)'
+        else:
+            ladder = list(pentobi_ladder(path, ladder_levels, variant, ladder_games, ladder_simulations, seed, exe,
+                                         gumbel_actions=eval_gumbel_actions))
+            result['pentobi_rating'] = ladder[-1].get('rating')
+            result.update({f'vs_pentobi_L{l["level"]}': l['score'] for l in ladder if 'level' in l})
+    return out + ladder + [result]
 
 # %% ../nbs/90_bench.ipynb #76bd21e5
 BENCHMARKS = {'engine': bench_engine, 'nn': bench_nn, 'search': bench_search, 'selfplay': bench_selfplay, 'learn': bench_learn}
@@ -257,19 +270,37 @@ def machine_info() -> dict:
     return info
 
 def main(argv=None):
-    "Run the benchmarks named on the command line and print one JSON object per line"
+    "Run the benchmarks named on the command line and print one JSON object per line (`strength` has a command line of its own)"
     import argparse
-    parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench', description='Benchmarks for blokus_nb.')
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ['strength']:                  # a ladder against Pentobi: python -m blokus_nb.bench strength PLAYER ...
+        from blokus_nb.strength import main as strength_main
+        status = strength_main(argv[1:])
+        if status: sys.exit(status)
+        return
+    parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench', description='Benchmarks for blokus_nb.',
+                                     epilog='python -m blokus_nb.bench strength PLAYER --help: the ladder against Pentobi (see blokus_nb.strength)')
     parser.add_argument('which', nargs='+', choices=list(BENCHMARKS), help='benchmarks to run')
     parser.add_argument('--variants', default=None,
                         help='comma-separated variants (default: duo,classic for engine, duo for the others)')
     parser.add_argument('--quick', action='store_true', help='small sizes, for a smoke test')
     parser.add_argument('--modes', default=None, help='selfplay: comma-separated modes (sequential, cpu_workers, inference_server, ray)')
     parser.add_argument('--repeats', type=int, default=None, help='selfplay: plays per mode, the median is reported')
+    parser.add_argument('--minutes', type=float, default=None, help='learn: minutes of training (default 20)')
+    parser.add_argument('--levels', default=None, help="learn: Pentobi levels of the final ladder, e.g. 1-5 (default 1-5; 0: none)")
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1: parser.error(f'--repeats must be >= 1, got {args.repeats}')
     extra = {k: v for k, v in (('modes', args.modes), ('repeats', args.repeats)) if v is not None}
     if extra and args.which != ['selfplay']: parser.error('--modes and --repeats apply to the selfplay benchmark only')
+    if (args.minutes is not None or args.levels is not None) and args.which != ['learn']:
+        parser.error('--minutes and --levels apply to the learn benchmark only')
+    if args.minutes is not None:
+        if args.minutes <= 0: parser.error(f'--minutes must be > 0, got {args.minutes}')
+        extra['minutes'] = args.minutes
+    if args.levels is not None:
+        from blokus_nb.strength import parse_levels
+        try: extra['ladder_levels'] = () if args.levels == '0' else parse_levels(args.levels)
+        except ValueError as e: parser.error(str(e))
     for which in args.which:
         variants = [x.strip() for x in (args.variants or DEFAULT_VARIANTS[which]).split(',') if x.strip()]
         for name in variants: get_variant(name)   # a clear error before any work
