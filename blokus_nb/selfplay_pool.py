@@ -21,7 +21,7 @@ import torch
 from tqdm.auto import tqdm
 from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
-                           choose_precision, evaluate_planes)
+                           device_precision, as_precision, evaluate_planes, PRECISIONS)
 from .mcts import SearchConfig, NetEvaluator, GameRecord, selfplay
 
 # %% ../nbs/03_selfplay_pool.ipynb #5c2e14df
@@ -224,7 +224,8 @@ class SelfPlayPool:
         self.plan = plan_selfplay(num_workers, force_cpu, mode, gpu_available)
         if games_per_worker_batch is not None and (not isinstance(games_per_worker_batch, int) or games_per_worker_batch < 1):
             raise ValueError(f'games_per_worker_batch must be None (automatic) or an integer >= 1, got {games_per_worker_batch!r}')
-        if bf16 not in (True, False, 'auto'): raise ValueError(f"bf16 must be True, False or 'auto', got {bf16!r}")
+        if not (bf16 in (True, False, 'auto') or bf16 in PRECISIONS):
+            raise ValueError(f"bf16 must be True, False, 'auto' or a precision ({', '.join(PRECISIONS)}), got {bf16!r}")
         self.config = config or SearchConfig()
         self.games_per_worker_batch, self.bf16, self.verbose = games_per_worker_batch, bf16, verbose
         self.max_restarts = 2 * self.plan.num_workers + 2 if max_restarts is None else max_restarts
@@ -336,12 +337,12 @@ def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, 
              'evals_per_s': round(evaluations / seconds, 1)}
     return SelfPlayResult(recs, samples, stats)
 
-def _precision(self:SelfPlayPool, net, device_type:str=None) -> bool:
-    "The bf16 decision on `device_type` (timed once per pool and device type); `net` may be a function making the network"
-    if self.bf16 != 'auto': return bool(self.bf16)
+def _precision(self:SelfPlayPool, net, device_type:str=None) -> str:
+    "The inference precision on `device_type` (decided once per pool and device type, see `device_precision`); `net` may be a function making the network"
+    if self.bf16 != 'auto': return as_precision(self.bf16)
     cache = self.__dict__.setdefault('_bf16_choice', {})
     device_type = device_type or net.device.type
-    if device_type not in cache: cache[device_type] = choose_precision(net if isinstance(net, BlokusNet) else net())
+    if device_type not in cache: cache[device_type] = device_precision(net if isinstance(net, BlokusNet) else net()).inference
     return cache[device_type]
 
 SelfPlayPool.play, SelfPlayPool._precision = _play, _precision
