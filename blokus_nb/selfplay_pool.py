@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples', 'SelfPlayPlan',
-           'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult', 'SelfPlayPool',
-           'collect_result', 'run_parallel_selfplay_games']
+           'usable_cpus', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult',
+           'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
@@ -82,9 +82,14 @@ class SelfPlayPlan(NamedTuple):
     device:str        # where the network evaluates positions: 'cpu' or 'cuda'
     reason:str        # one line for the log
 
+def usable_cpus() -> int:
+    "The cores this process may run on (its CPU affinity where the OS has one, else all of them)"
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1
+
 def default_workers() -> int:
-    "Worker processes when `num_workers` is None on a CPU: the cores, at most 4"
-    return max(1, min(os.cpu_count() or 1, 4))
+    "Worker processes when `num_workers` is None on a CPU: the cores this process may use, at most 4"
+    return max(1, min(usable_cpus(), 4))
 
 def plan_selfplay(num_workers:int=None, force_cpu:bool=False, mode:str=None, gpu_available:bool=None) -> SelfPlayPlan:
     "Resolve `num_workers`, `force_cpu` and `mode` into a `SelfPlayPlan` (see above)"
@@ -248,7 +253,7 @@ class SelfPlayPool:
 
     def _spawn(self, wid:int):
         parent, child = self._ctx.Pipe()
-        threads = max(1, (os.cpu_count() or 1) // self.plan.num_workers)
+        threads = max(1, usable_cpus() // self.plan.num_workers)
         from blokus_nb.selfplay_pool import _worker_main as entry   # the module's own function: spawn imports it by name
         p = self._ctx.Process(target=entry, args=(child, wid, threads), name=f'blokus-selfplay-{wid}', daemon=True)
         with _gpu_hidden(): p.start()
