@@ -16,7 +16,7 @@ ENV = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(ROOT)] + [p for p in os.
 
 CUDA = torch.cuda.is_available()
 needs_cuda = pytest.mark.skipif(not CUDA, reason='no CUDA device here (torch.cuda.is_available() is False): the GPU path is tested on a GPU machine')
-TIMEOUT = 240   # seconds for any one subprocess
+TIMEOUT = 100   # seconds for any one subprocess
 
 
 def run_script(code: str, timeout: int = TIMEOUT) -> subprocess.CompletedProcess:
