@@ -293,12 +293,12 @@ def bench_gpu(variant:str='duo',
               cores=(2, None), # core counts to measure self-play with (None: all); 2 is what Colab gives
               train_steps:int=20, # timed training steps on the GPU (a quarter of them, at least 2, on the CPU)
               batch_size:int=256, # positions per training step
-              budget_s:float=180.0, # after this many seconds, the remaining measurements are skipped
+              budget_s:float=120.0, # after this many seconds, the remaining measurements are skipped
               require_cuda:bool=True, # False: measure on the CPU where there is no GPU (for tests)
               seed:int=0):
     "Self-play positions/s of every mode on 2 cores and on all, training steps/s on the GPU and the CPU, the precision chosen; yields one dict per line"
     import torch
-    from blokus_nb.net import make_net, precision_rule, device_precision, predict, PRECISIONS
+    from blokus_nb.net import make_net, precision_rule, device_precision, predict
     from blokus_nb.mcts import SearchConfig
     from blokus_nb.selfplay_pool import default_workers, usable_cpus
     from blokus_nb.engine import new_game
