@@ -266,6 +266,22 @@ def _selfplay_rate(net, variant:str, mode:str, workers:int, games:int, config, f
              'samples': s['samples'], 'samples_per_s': s['samples_per_s'], 'evals_per_s': s['evals_per_s'], 'seconds': s['seconds']},
             res.samples)
 
+def _forward_rates(net, batch:int=64, repeats:int=5) -> dict:
+    "Network evaluations per second of `net` on its device at `batch`, in each precision (median of `repeats`)"
+    import torch
+    from blokus_nb.engine import n_planes
+    from blokus_nb.net import autocast_dtype, PRECISIONS
+    x = torch.zeros(batch, n_planes(net.config.variant), net.size, net.size, device=net.device)
+    sync = torch.cuda.synchronize if net.device.type == 'cuda' else (lambda: None)
+    rates = {}
+    for p in PRECISIONS:
+        dt = autocast_dtype(p)
+        def forward():
+            with torch.inference_mode(), torch.autocast(net.device.type, dtype=dt or torch.bfloat16, enabled=dt is not None): net(x)
+            sync()
+        rates[p] = round(_median_rate(forward, batch, repeats), 1)
+    return rates
+
 def _train_rate(net, device:str, samples, steps:int, batch_size:int, precision:str) -> dict:
     "Training steps per second of a copy of `net` on `device` in `precision`, on a buffer of `samples` (after two warm-up steps)"
     import torch, numpy as np
@@ -318,10 +334,12 @@ def bench_gpu(variant:str='duo',
                'inference': p.inference, 'reason': p.reason, 'torch_bf16_supported': torch.cuda.is_bf16_supported(),
                'torch_bf16_native': native, 'torch': torch.__version__, 'cuda_runtime': torch.version.cuda}
         predict(net.to('cuda'), [new_game(variant)] * 8, p.inference)        # CUDA context and kernels ready before any clock
+        yield {'bench': 'gpu', 'what': 'forward', 'device': 'cuda', 'size': size, 'batch': 64, 'evals_per_s': _forward_rates(net)}
         net = net.to('cpu')
     else:
         p = device_precision(net)
         yield {'bench': 'gpu', 'what': 'precision', 'gpu': None, 'train': p.train, 'inference': p.inference, 'reason': p.reason}
+        yield {'bench': 'gpu', 'what': 'forward', 'device': 'cpu', 'size': size, 'batch': 64, 'evals_per_s': _forward_rates(net, repeats=2)}
     config = SearchConfig(simulations=simulations)
     over = lambda: time.perf_counter() - t_start > budget_s
     samples, trained = None, False

@@ -281,7 +281,9 @@ def device_precision(net:BlokusNet, # the network (timed on a CPU; on CUDA only 
     if device.type == 'cuda':
         return precision_rule('cuda', torch.cuda.get_device_capability(device), torch.cuda.get_device_name(device))
     if device.type != 'cpu': return precision_rule(device.type)
-    cpu_net = net if net.device.type == 'cpu' else net_from_state(net_state(net), 'cpu').eval()
+    if net.device.type == 'cpu': cpu_net = net
+    else:
+        with torch.random.fork_rng(devices=[]): cpu_net = net_from_state(net_state(net), 'cpu').eval()   # leaves the run's random state alone
     return precision_rule('cpu', cpu_bf16_faster=_bf16_faster_on_cpu(cpu_net))
 
 def choose_precision(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
