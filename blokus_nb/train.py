@@ -541,6 +541,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     np_rng = np.random.default_rng(config.seed)
     learner = restore_learner(config, device, ck, np_rng)
     precision = run_precision(config, learner.net, ck)
+    _log(f'[train] precision: training {precision.train} on {device.type}, self-play {precision.selfplay} ({precision.reason})', verbose)
     learner.scaler = grad_scaler(precision.train, device, ck)
     sinks = metric_sinks(run.run_dir, history, config, verbose, on_iteration)
     evaluate_step = PeriodicEvaluation(config, learner.net)
