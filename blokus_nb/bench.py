@@ -304,8 +304,8 @@ def _train_rate(net, device:str, samples, steps:int, batch_size:int, precision:s
 
 def bench_gpu(variant:str='duo',
               size:str='small', # network size
-              simulations:int=16, # search simulations per move
-              games:int=32, # games per self-play measurement
+              simulations:int=8, # search simulations per move
+              games:int=16, # games per self-play measurement
               cores=(2, None), # core counts to measure self-play with (None: all); 2 is what Colab gives
               train_steps:int=20, # timed training steps on the GPU (a quarter of them, at least 2, on the CPU)
               batch_size:int=256, # positions per training step
