@@ -11,7 +11,7 @@ from .engine import (VARIANTS, new_game, generate_moves, batch_legal_actions, ra
 
 # %% auto #0
 __all__ = ['BENCHMARKS', 'DEFAULT_VARIANTS', 'QUICK', 'benchmark_positions', 'median_us', 'bench_engine', 'bench_nn',
-           'bench_search', 'bench_selfplay', 'bench_learn', 'machine_info', 'main']
+           'bench_search', 'bench_selfplay', 'bench_learn', 'limit_cores', 'bench_gpu', 'machine_info', 'main']
 
 # %% ../nbs/90_bench.ipynb #2bec8878
 def benchmark_positions(variant:str, n_games:int, seed:int=0) -> list:
@@ -249,14 +249,155 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
             result.update({f'vs_pentobi_L{l["level"]}': l['score'] for l in ladder if 'level' in l})
     return out + ladder + [result]
 
+# %% ../nbs/90_bench.ipynb #a7fc802d
+import contextlib, os
+
+@contextlib.contextmanager
+def limit_cores(n:int=None): # cores to keep (the first `n` this process may use); None: no change
+    "Restrict this process, the workers it starts, and torch's threads to `n` cores for the `with` block (os.sched_setaffinity)"
+    import torch
+    if n is None or not hasattr(os, 'sched_setaffinity'):
+        yield; return
+    if n < 1: raise ValueError(f'limit_cores needs n >= 1 (or None), got {n}')
+    old, threads = os.sched_getaffinity(0), torch.get_num_threads()
+    os.sched_setaffinity(0, sorted(old)[:n])
+    torch.set_num_threads(min(n, threads))
+    try: yield
+    finally:
+        os.sched_setaffinity(0, old)
+        torch.set_num_threads(threads)
+
+def _selfplay_rate(net, variant:str, mode:str, workers:int, games:int, config, force_cpu:bool, seed:int) -> tuple:
+    "One self-play measurement (workers started before the clock): its figures as a dict, and its samples"
+    from blokus_nb.selfplay_pool import SelfPlayPool
+    with SelfPlayPool(variant, mode, workers, force_cpu, config, verbose=False) as pool:
+        pool.start()
+        res = pool.play(net, games, seed=seed, progress=False)
+        chosen = dict(pool.__dict__.get('_bf16_choice', {}))
+    s = res.stats
+    return ({'mode': mode, 'workers': s['workers'], 'device': s['device'], 'precision': chosen.get(s['device']), 'games': games,
+             'samples': s['samples'], 'samples_per_s': s['samples_per_s'], 'evals_per_s': s['evals_per_s'], 'seconds': s['seconds']},
+            res.samples)
+
+def _forward_rates(net, batch:int=64, repeats:int=5) -> dict:
+    "Network evaluations per second of `net` on its device at `batch`, in each precision (median of `repeats`)"
+    import torch
+    from blokus_nb.engine import n_planes
+    from blokus_nb.net import autocast_dtype, PRECISIONS
+    x = torch.zeros(batch, n_planes(net.config.variant), net.size, net.size, device=net.device)
+    sync = torch.cuda.synchronize if net.device.type == 'cuda' else (lambda: None)
+    rates = {}
+    for p in PRECISIONS:
+        dt = autocast_dtype(p)
+        def forward():
+            with torch.inference_mode(), torch.autocast(net.device.type, dtype=dt or torch.bfloat16, enabled=dt is not None): net(x)
+            sync()
+        rates[p] = round(_median_rate(forward, batch, repeats), 1)
+    return rates
+
+def _train_rate(net, device:str, samples, steps:int, batch_size:int, precision:str) -> dict:
+    "Training steps per second of a copy of `net` on `device` in `precision`, on a buffer of `samples` (after two warm-up steps)"
+    import torch, numpy as np
+    from blokus_nb.net import net_from_state, net_state
+    from blokus_nb.train import ReplayBuffer, make_config, train_steps
+    buf = ReplayBuffer(max(samples.n, 1), net.config.variant)
+    buf.add(samples)
+    local = net_from_state(net_state(net), device)
+    opt = torch.optim.AdamW(local.parameters(), lr=1e-3)
+    scaler = torch.amp.GradScaler(torch.device(device).type) if precision == 'fp16' else None
+    rng = np.random.default_rng(0)
+    train_steps(local, opt, buf, make_config(num_training_steps=2, batch_size=batch_size), 0, steps + 2, rng, precision, scaler=scaler)
+    if device == 'cuda': torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    train_steps(local, opt, buf, make_config(num_training_steps=steps, batch_size=batch_size), 2, steps + 2, rng, precision, scaler=scaler)
+    if device == 'cuda': torch.cuda.synchronize()
+    seconds = time.perf_counter() - t0
+    return {'device': device, 'precision': precision, 'batch_size': batch_size, 'steps': steps, 'seconds': round(seconds, 3),
+            'steps_per_s': round(steps / seconds, 2)}
+
+def bench_gpu(variant:str='duo',
+              size:str='small', # network size
+              simulations:int=8, # search simulations per move
+              games:int=16, # games per self-play measurement
+              cores=(2, None), # core counts to measure self-play with (None: all); 2 is what Colab gives
+              train_steps:int=20, # timed training steps on the GPU (a quarter of them, at least 2, on the CPU)
+              batch_size:int=256, # positions per training step
+              budget_s:float=120.0, # after this many seconds, the remaining measurements are skipped
+              require_cuda:bool=True, # False: measure on the CPU where there is no GPU (for tests)
+              seed:int=0):
+    "Self-play positions/s of every mode on 2 cores and on all, training steps/s on the GPU and the CPU, the precision chosen; yields one dict per line"
+    import torch
+    from blokus_nb.net import make_net, precision_rule, device_precision, predict
+    from blokus_nb.mcts import SearchConfig
+    from blokus_nb.selfplay_pool import default_workers, usable_cpus
+    from blokus_nb.engine import new_game
+    name = get_variant(variant).name
+    cuda = torch.cuda.is_available()
+    if not cuda and require_cuda:
+        yield {'bench': 'gpu', 'variant': name, 'cuda': False, 'note': 'no CUDA device (torch.cuda.is_available() is False): nothing measured'}
+        return
+    t_start, device = time.perf_counter(), 'cuda' if cuda else 'cpu'
+    net = make_net(size, variant, seed=seed)
+    if cuda:
+        cap = torch.cuda.get_device_capability(0)
+        p = precision_rule('cuda', cap, torch.cuda.get_device_name(0))
+        try: native = torch.cuda.is_bf16_supported(including_emulation=False)
+        except TypeError: native = None
+        yield {'bench': 'gpu', 'what': 'precision', 'gpu': torch.cuda.get_device_name(0), 'capability': list(cap), 'train': p.train,
+               'inference': p.inference, 'reason': p.reason, 'torch_bf16_supported': torch.cuda.is_bf16_supported(),
+               'torch_bf16_native': native, 'torch': torch.__version__, 'cuda_runtime': torch.version.cuda}
+        predict(net.to('cuda'), [new_game(variant)] * 8, p.inference)        # CUDA context and kernels ready before any clock
+        yield {'bench': 'gpu', 'what': 'forward', 'device': 'cuda', 'size': size, 'batch': 64, 'evals_per_s': _forward_rates(net)}
+        net = net.to('cpu')
+    else:
+        p = device_precision(net)
+        yield {'bench': 'gpu', 'what': 'precision', 'gpu': None, 'train': p.train, 'inference': p.inference, 'reason': p.reason}
+        yield {'bench': 'gpu', 'what': 'forward', 'device': 'cpu', 'size': size, 'batch': 64, 'evals_per_s': _forward_rates(net, repeats=2)}
+    config = SearchConfig(simulations=simulations)
+    over = lambda: time.perf_counter() - t_start > budget_s
+    samples, trained = None, False
+    for n in cores:
+        with limit_cores(n):
+            k = usable_cpus()
+            runs = [('sequential_gpu', 'sequential', None, False), ('hybrid', 'cpu_workers', default_workers(), True)]
+            if k != default_workers(): runs.append(('hybrid_all_cores', 'cpu_workers', k, True))
+            runs.append(('inference_server', 'inference_server', k, False))
+            rates = {}
+            for label, mode, workers, force_cpu in runs:
+                line = {'bench': 'gpu', 'what': 'selfplay', 'variant': name, 'size': size, 'simulations': simulations, 'cores': k, 'label': label}
+                if over():
+                    yield {**line, 'skipped': f'time budget of {budget_s} s used'}; continue
+                figures, got = _selfplay_rate(net, variant, mode, workers, games, config, force_cpu, seed)
+                samples = samples if samples is not None else got
+                rates[label] = figures['samples_per_s']
+                yield {**line, **figures}
+            gpu_modes = {m: r for m, r in rates.items() if m in ('sequential_gpu', 'inference_server')}
+            if gpu_modes and 'hybrid' in rates:
+                best = max(gpu_modes, key=gpu_modes.get)
+                yield {'bench': 'gpu', 'what': 'summary', 'cores': k, 'best_gpu_mode': best, 'best_samples_per_s': gpu_modes[best],
+                       'hybrid_samples_per_s': rates['hybrid'], 'best_vs_hybrid': round(gpu_modes[best] / max(rates['hybrid'], 1e-9), 2),
+                       'fastest': max(rates, key=rates.get)}
+        if not trained and samples is not None and samples.n:              # training, once, after the first core count
+            trained = True
+            if over(): yield {'bench': 'gpu', 'what': 'train', 'skipped': f'time budget of {budget_s} s used'}; continue
+            cpu_p = device_precision(net, 'cpu').train
+            gpu = _train_rate(net, device, samples, train_steps, batch_size, p.train)
+            cpu = _train_rate(net, 'cpu', samples, max(2, train_steps // 4), batch_size, cpu_p)
+            yield {'bench': 'gpu', 'what': 'train', 'size': size, **gpu}
+            yield {'bench': 'gpu', 'what': 'train', 'size': size, **cpu}
+            yield {'bench': 'gpu', 'what': 'train_summary', 'gpu_vs_cpu': round(gpu['steps_per_s'] / max(cpu['steps_per_s'], 1e-9), 2)}
+    yield {'bench': 'gpu', 'what': 'done', 'seconds': round(time.perf_counter() - t_start, 1), 'budget_s': budget_s}
+
 # %% ../nbs/90_bench.ipynb #76bd21e5
-BENCHMARKS = {'engine': bench_engine, 'nn': bench_nn, 'search': bench_search, 'selfplay': bench_selfplay, 'learn': bench_learn}
-DEFAULT_VARIANTS = {'engine': 'duo,classic', 'nn': 'duo', 'search': 'duo', 'selfplay': 'duo', 'learn': 'duo'}
+BENCHMARKS = {'engine': bench_engine, 'nn': bench_nn, 'search': bench_search, 'selfplay': bench_selfplay, 'learn': bench_learn,
+              'gpu': bench_gpu}
+DEFAULT_VARIANTS = {'engine': 'duo,classic', 'nn': 'duo', 'search': 'duo', 'selfplay': 'duo', 'learn': 'duo', 'gpu': 'duo'}
 QUICK = {'engine': dict(n_games=2, batch_repeats=3, game_rounds=2, games_per_round=5),
          'nn': dict(sizes=('tiny', 'small'), batch_sizes=(1, 8), repeats=2),
          'search': dict(games=(1, 8), size='tiny', simulations=8, target_evals=200, repeats=2),
          'selfplay': dict(games=4, size='tiny', simulations=4),
-         'learn': dict(minutes=0.0, eval_games=2, eval_simulations=2, preset='test', eval_every=0)}
+         'learn': dict(minutes=0.0, eval_games=2, eval_simulations=2, preset='test', eval_every=0, ladder_games=2, ladder_simulations=2),
+         'gpu': dict(size='tiny', simulations=2, games=4, train_steps=4, batch_size=32)}
 
 def machine_info() -> dict:
     "What the figures were measured on"
@@ -307,7 +448,7 @@ def main(argv=None):
     for which in args.which:
         for variant in [x.strip() for x in (args.variants or DEFAULT_VARIANTS[which]).split(',') if x.strip()]:
             result = BENCHMARKS[which](variant, **{**(QUICK[which] if args.quick else {}), **extra})
-            for line in (result if isinstance(result, list) else [result]):
+            for line in ([result] if isinstance(result, dict) else result):   # a dict, a list, or a generator (printed as it goes)
                 print(json.dumps(line), flush=True)
     print(json.dumps(machine_info()), flush=True)
 

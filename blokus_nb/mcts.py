@@ -60,9 +60,9 @@ class SearchConfig:
 # %% ../nbs/02_mcts.ipynb #c6826591
 class NetEvaluator:
     "Evaluate positions with a network (on its own device), counting calls, positions and seconds"
-    def __init__(self, net:BlokusNet, bf16=False): # bf16: bfloat16 inference; 'auto' lets `choose_precision` time it
+    def __init__(self, net:BlokusNet, bf16=False): # bf16: the precision ('fp32', 'bf16', 'fp16' or True/False, see `as_precision`); 'auto' lets `choose_precision` time bfloat16
         self.net, self.calls, self.positions, self.seconds = net, 0, 0, 0.0
-        self.bf16 = choose_precision(net) if bf16 == 'auto' else bool(bf16)
+        self.bf16 = choose_precision(net) if bf16 == 'auto' else bf16
 
     def __call__(self, states) -> Evaluation:
         t0 = time.perf_counter()

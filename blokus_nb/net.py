@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['NET_SIZES', 'PIECE_WINDOW', 'NET_FORMAT', 'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet',
-           'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'evaluate_planes', 'predict',
-           'net_state', 'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'best_device',
-           'choose_precision', 'make_net']
+__all__ = ['NET_SIZES', 'PIECE_WINDOW', 'PRECISIONS', 'NET_FORMAT', 'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet',
+           'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'as_precision', 'autocast_dtype',
+           'evaluate_planes', 'predict', 'net_state', 'net_from_state', 'atomic_torch_save', 'save_net', 'load_net',
+           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -139,14 +139,30 @@ def legal_softmax(logits:torch.Tensor, actions:np.ndarray, offsets:np.ndarray) -
     e = torch.exp(picked - top[rows])
     return e / torch.zeros(len(counts), device=device).index_add(0, rows, e)[rows]
 
+# %% ../nbs/01_net.ipynb #f2da46fa
+PRECISIONS = ('fp32', 'bf16', 'fp16')   # float32; bfloat16 autocast; float16 autocast (training then uses a gradient scaler)
+
+def as_precision(value) -> str:
+    "One of `PRECISIONS` from a precision name or the old boolean (True: 'bf16'; False or None: 'fp32')"
+    if value is None or value is False: return 'fp32'
+    if value is True: return 'bf16'
+    if isinstance(value, str) and value in PRECISIONS: return value
+    raise ValueError(f'precision must be one of {", ".join(PRECISIONS)} (or True/False for bfloat16 on/off), got {value!r}')
+
+def autocast_dtype(precision) -> torch.dtype:
+    "The autocast dtype of `precision` (see `as_precision`), None for float32"
+    return {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}[as_precision(precision)]
+
 # %% ../nbs/01_net.ipynb #b33de088
-def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offsets:np.ndarray, bf16:bool=False) -> tuple:
+def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offsets:np.ndarray,
+                    bf16=False, # the precision: 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
+                   ) -> tuple:
     "Priors over the legal `actions` (CSR) and mover-frame values of encoded `planes`, as numpy; eval mode, no grad"
     was_training = net.training
     if was_training: net.eval()
     try:
-        device = net.device
-        with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+        device, dtype = net.device, autocast_dtype(bf16)
+        with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
             x = torch.from_numpy(np.ascontiguousarray(planes, np.float32)).to(device, non_blocking=True)
             logits, values = net(x)
             priors = legal_softmax(logits, actions, offsets)
@@ -154,7 +170,9 @@ def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offset
     finally:
         if was_training: net.train()
 
-def predict(net:BlokusNet, states, bf16:bool=False) -> Evaluation:
+def predict(net:BlokusNet, states,
+            bf16=False, # the precision: 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
+           ) -> Evaluation:
     "Legal-move priors and value vectors (engine player order) of `states`, from `net` on its own device"
     states = list(states)
     if not states: raise ValueError('predict needs at least one state')
@@ -216,11 +234,33 @@ def best_device() -> torch.device:
     "CUDA when a GPU is available, else the CPU"
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
-def choose_precision(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
-    "True when bfloat16 inference should be used for `net` on its device (see above)"
-    device = net.device
-    if device.type == 'cuda': return torch.cuda.is_bf16_supported()
-    if device.type != 'cpu': return False
+class Precision(NamedTuple):
+    "The precision of a run on one device, for training and for inference (each one of `PRECISIONS`)"
+    train:str       # 'fp16' trains under float16 autocast with a gradient scaler
+    inference:str   # what `predict` and the self-play pools use
+    reason:str      # one line for the log
+
+def precision_rule(device_type:str, # 'cuda' or 'cpu' (anything else runs in float32)
+                   capability:tuple=None, # a CUDA card's compute capability (major, minor)
+                   name:str='', # the card's name, for the reason
+                   cpu_bf16_faster:bool=False, # on a CPU: was bfloat16 timed faster (see `choose_precision`)?
+                  ) -> Precision:
+    "The `Precision` for a device described by its type, compute capability and name (see above); no measuring, no GPU needed"
+    if device_type == 'cuda':
+        if capability is None or len(tuple(capability)) != 2:
+            raise ValueError(f'a CUDA device needs its compute capability as (major, minor), got {capability!r}')
+        cap, card = tuple(int(c) for c in capability), f'{name or "CUDA device"} (compute capability {capability[0]}.{capability[1]})'
+        if cap >= (8, 0): return Precision('bf16', 'bf16', f'{card}: native bfloat16')
+        if cap[0] == 7 or cap in ((6, 0), (6, 2)):
+            return Precision('fp16', 'fp16', f'{card}: no native bfloat16, fast float16: float16 autocast, gradient scaler in training')
+        return Precision('fp32', 'fp32', f'{card}: float16 is slow on this card: float32')
+    if device_type == 'cpu':
+        p = 'bf16' if cpu_bf16_faster else 'fp32'
+        return Precision(p, p, 'CPU: bfloat16 ' + ('timed faster than float32' if cpu_bf16_faster else 'not faster than float32: float32'))
+    return Precision('fp32', 'fp32', f'{device_type}: float32')
+
+def _bf16_faster_on_cpu(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
+    "Time a CPU network's forward pass in bfloat16 and float32: is bfloat16 at least 20% faster?"
     x = torch.zeros(batch, n_planes(net.config.variant), net.size, net.size)
     def best_time(bf16):
         times = []
@@ -232,6 +272,24 @@ def choose_precision(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
     net.eval()
     try: return best_time(True) * 1.2 < best_time(False)
     finally: net.train(was_training)
+
+def device_precision(net:BlokusNet, # the network (timed on a CPU; on CUDA only the card is asked)
+                     device=None, # the device to decide for; None: the network's own
+                    ) -> Precision:
+    "`precision_rule` applied to a real device: the card's capability on CUDA, a timing of `net` on a CPU"
+    device = torch.device(device or net.device)
+    if device.type == 'cuda':
+        return precision_rule('cuda', torch.cuda.get_device_capability(device), torch.cuda.get_device_name(device))
+    if device.type != 'cpu': return precision_rule(device.type)
+    if net.device.type == 'cpu': cpu_net = net
+    else:
+        with torch.random.fork_rng(devices=[]): cpu_net = net_from_state(net_state(net), 'cpu').eval()   # leaves the run's random state alone
+    return precision_rule('cpu', cpu_bf16_faster=_bf16_faster_on_cpu(cpu_net))
+
+def choose_precision(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
+    "True when bfloat16 inference should be used for `net` on its device (see `device_precision`)"
+    if net.device.type == 'cpu': return _bf16_faster_on_cpu(net, batch, repeats)
+    return device_precision(net).inference == 'bf16'
 
 def make_net(size:str='small', variant:str='duo', device=None, seed:int=None, **overrides) -> BlokusNet:
     "A new network of a named size, seeded when `seed` is given, in eval mode on `device` (default: the CPU)"

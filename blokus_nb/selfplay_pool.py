@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples', 'SelfPlayPlan',
-           'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult', 'SelfPlayPool',
-           'collect_result', 'run_parallel_selfplay_games']
+           'usable_cpus', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult',
+           'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
@@ -21,7 +21,7 @@ import torch
 from tqdm.auto import tqdm
 from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
-                           choose_precision, evaluate_planes)
+                           device_precision, as_precision, evaluate_planes, PRECISIONS)
 from .mcts import SearchConfig, NetEvaluator, GameRecord, selfplay
 
 # %% ../nbs/03_selfplay_pool.ipynb #5c2e14df
@@ -82,9 +82,14 @@ class SelfPlayPlan(NamedTuple):
     device:str        # where the network evaluates positions: 'cpu' or 'cuda'
     reason:str        # one line for the log
 
+def usable_cpus() -> int:
+    "The cores this process may run on (its CPU affinity where the OS has one, else all of them)"
+    try: return len(os.sched_getaffinity(0))
+    except AttributeError: return os.cpu_count() or 1
+
 def default_workers() -> int:
-    "Worker processes when `num_workers` is None on a CPU: the cores, at most 4"
-    return max(1, min(os.cpu_count() or 1, 4))
+    "Worker processes when `num_workers` is None on a CPU: the cores this process may use, at most 4"
+    return max(1, min(usable_cpus(), 4))
 
 def plan_selfplay(num_workers:int=None, force_cpu:bool=False, mode:str=None, gpu_available:bool=None) -> SelfPlayPlan:
     "Resolve `num_workers`, `force_cpu` and `mode` into a `SelfPlayPlan` (see above)"
@@ -224,7 +229,8 @@ class SelfPlayPool:
         self.plan = plan_selfplay(num_workers, force_cpu, mode, gpu_available)
         if games_per_worker_batch is not None and (not isinstance(games_per_worker_batch, int) or games_per_worker_batch < 1):
             raise ValueError(f'games_per_worker_batch must be None (automatic) or an integer >= 1, got {games_per_worker_batch!r}')
-        if bf16 not in (True, False, 'auto'): raise ValueError(f"bf16 must be True, False or 'auto', got {bf16!r}")
+        if not (bf16 in (True, False, 'auto') or bf16 in PRECISIONS):
+            raise ValueError(f"bf16 must be True, False, 'auto' or a precision ({', '.join(PRECISIONS)}), got {bf16!r}")
         self.config = config or SearchConfig()
         self.games_per_worker_batch, self.bf16, self.verbose = games_per_worker_batch, bf16, verbose
         self.max_restarts = 2 * self.plan.num_workers + 2 if max_restarts is None else max_restarts
@@ -247,7 +253,7 @@ class SelfPlayPool:
 
     def _spawn(self, wid:int):
         parent, child = self._ctx.Pipe()
-        threads = max(1, (os.cpu_count() or 1) // self.plan.num_workers)
+        threads = max(1, usable_cpus() // self.plan.num_workers)
         from blokus_nb.selfplay_pool import _worker_main as entry   # the module's own function: spawn imports it by name
         p = self._ctx.Process(target=entry, args=(child, wid, threads), name=f'blokus-selfplay-{wid}', daemon=True)
         with _gpu_hidden(): p.start()
@@ -336,12 +342,12 @@ def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, 
              'evals_per_s': round(evaluations / seconds, 1)}
     return SelfPlayResult(recs, samples, stats)
 
-def _precision(self:SelfPlayPool, net, device_type:str=None) -> bool:
-    "The bf16 decision on `device_type` (timed once per pool and device type); `net` may be a function making the network"
-    if self.bf16 != 'auto': return bool(self.bf16)
+def _precision(self:SelfPlayPool, net, device_type:str=None) -> str:
+    "The inference precision on `device_type` (decided once per pool and device type, see `device_precision`); `net` may be a function making the network"
+    if self.bf16 != 'auto': return as_precision(self.bf16)
     cache = self.__dict__.setdefault('_bf16_choice', {})
     device_type = device_type or net.device.type
-    if device_type not in cache: cache[device_type] = choose_precision(net if isinstance(net, BlokusNet) else net())
+    if device_type not in cache: cache[device_type] = device_precision(net if isinstance(net, BlokusNet) else net()).inference
     return cache[device_type]
 
 SelfPlayPool.play, SelfPlayPool._precision = _play, _precision

@@ -7,11 +7,15 @@ from __future__ import annotations
 import argparse, dataclasses, json, math, os, random, sys, time, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
+from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state',
-           'policy_value_loss', 'TrainConfig', 'make_config', 'saved_config', 'save_checkpoint', 'load_checkpoint',
-           'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'main', 'cli']
+           'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config', 'saved_config', 'save_checkpoint',
+           'load_checkpoint', 'checkpoint_precision', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate',
+           'PeriodicEvaluation', 'RunStart', 'start_run', 'pick_train_device', 'Learner', 'restore_learner',
+           'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler', 'MetricsFile', 'iteration_line',
+           'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config', 'open_pool', 'main', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -19,7 +23,8 @@ from tqdm.auto import tqdm
 import torch
 import torch.nn.functional as F
 from .engine import get_variant, n_planes, action_permutation, transform_planes
-from .net import (BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save, choose_precision)
+from .net import (BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save,
+                           PRECISIONS, as_precision, autocast_dtype, device_precision)
 from .mcts import SearchConfig
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
 from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
@@ -165,7 +170,8 @@ class TrainConfig:
     time_budget_minutes:float=0.0    # stop after the iteration that passes this many minutes (0: no limit)
     seed:int=0                       # seeds self-play, sampling and initialisation
     train_device:str=None            # None: CUDA when available, else 'cpu'
-    bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (timed on a CPU, see choose_precision); True/False force it
+    bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (see run_precision); True/False force it ('bf16'/'fp32')
+    precision:str=None               # 'fp32', 'bf16' or 'fp16' forces training's and self-play's precision; None: `bf16`'s, else decided per device (see run_precision)
 
     def validate(self) -> 'TrainConfig':
         "Raise a ValueError naming the first option out of range, and what is allowed"
@@ -183,9 +189,12 @@ class TrainConfig:
                   ('eval_simulations', self.eval_simulations >= 0, '>= 0'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
                   ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
                   ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'"),
-                  ('bf16', self.bf16 in (None, True, False), 'None, True or False')]
+                  ('bf16', self.bf16 in (None, True, False), 'None, True or False'),
+                  ('precision', self.precision in (None,) + PRECISIONS, 'None or one of ' + ', '.join(PRECISIONS))]
         for name, ok, allowed in checks:
             if not ok: raise ValueError(f'{name} must be {allowed}, got {getattr(self, name)!r}')
+        if self.bf16 is not None and self.precision is not None and as_precision(self.bf16) != self.precision:
+            raise ValueError(f'bf16={self.bf16} and precision={self.precision!r} disagree: give one of them')
         if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
         return self
 
@@ -200,6 +209,10 @@ PRESETS = {
     'cpu':     dict(num_iterations=80, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
                     buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, eval_every=0, time_budget_minutes=20.0),
 }
+
+def forced_precision(config:TrainConfig) -> str:
+    "The precision `config` forces (`precision`, else `bf16` as 'bf16'/'fp32'), None when it leaves the choice to the device"
+    return config.precision or (as_precision(config.bf16) if config.bf16 is not None else None)
 
 def make_config(preset:str=None, **options) -> TrainConfig:
     "A validated `TrainConfig`: the preset's values, then `options` (None leaves a value as it is)"
@@ -230,14 +243,21 @@ def _set_rng_state(state:dict, np_rng:np.random.Generator):
     random.setstate((py[0], tuple(py[1]), py[2]))
 
 def save_checkpoint(run_dir, iteration:int, config:TrainConfig, net, optimizer, step:int, history:list, buffer:ReplayBuffer,
-                    np_rng:np.random.Generator, train_bf16:bool=False, selfplay_bf16:bool=False) -> Path:
+                    np_rng:np.random.Generator,
+                    train_bf16=False, # training's precision: 'fp32', 'bf16', 'fp16' (or the old True/False)
+                    selfplay_bf16=False, # self-play's precision, likewise
+                    scaler=None, # the float16 GradScaler of the run, if any
+                    devices:tuple=None, # (training, self-play) device types the precisions were chosen for
+                   ) -> Path:
     "Write the state after `iteration` to run_dir/checkpoints/ckpt_NNNNN.pt atomically; prune old ones"
     folder = Path(run_dir) / 'checkpoints'
+    tp, sp = as_precision(train_bf16), as_precision(selfplay_bf16)
     path = folder / f'ckpt_{iteration:05d}.pt'
     atomic_torch_save({'format': CKPT_FORMAT, 'iteration': iteration, 'config': asdict(config), 'net': net_state(net),
                        'optimizer': optimizer.state_dict(), 'step': step, 'history': json.dumps(history),
-                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict(), 'train_bf16': train_bf16,
-                       'selfplay_bf16': selfplay_bf16}, path)
+                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict(),
+                       'train_precision': tp, 'selfplay_precision': sp, 'train_bf16': tp == 'bf16', 'selfplay_bf16': sp == 'bf16',
+                       'precision_devices': list(devices or ()), 'scaler': scaler.state_dict() if scaler is not None else {}}, path)
     for old in sorted(folder.glob('ckpt_*.pt'))[:-config.keep_checkpoints]: old.unlink()
     return path
 
@@ -248,6 +268,12 @@ def load_checkpoint(path) -> dict:
     if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT:
         raise ValueError(f'{path} is not a blokus_nb training checkpoint (expected format {CKPT_FORMAT!r})')
     return ck
+
+def checkpoint_precision(ck:dict) -> tuple:
+    "(training, self-play) precisions saved in a checkpoint, old booleans mapped to 'bf16'/'fp32'; self-play is None where the checkpoint predates its choice"
+    train = ck.get('train_precision') or as_precision(bool(ck.get('train_bf16', False)))
+    selfplay = ck.get('selfplay_precision') or (as_precision(bool(ck['selfplay_bf16'])) if 'selfplay_bf16' in ck else None)
+    return train, selfplay
 
 def latest_checkpoint(run_dir, verbose:bool=True):
     "The newest readable checkpoint in `run_dir` as (path, dict), skipping unreadable ones; None when there is none"
@@ -266,10 +292,17 @@ def lr_at(step:int, total:int, config:TrainConfig, time_fraction:float=0.0) -> f
     return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * rest)))
 
 def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfig, step:int, total_steps:int,
-                np_rng:np.random.Generator, bf16:bool=None, time_fraction:float=0.0,
-                progress:bool=False) -> tuple:
-    "Run `config.num_training_steps` minibatches (bfloat16 autocast when `bf16`; None: on CUDA); returns (mean policy, value and ownership losses, new step); `progress` shows a bar"
+                np_rng:np.random.Generator,
+                bf16=None, # the precision: 'fp32', 'bf16', 'fp16' or True/False; None: the card's rule on CUDA, float32 on a CPU
+                time_fraction:float=0.0, progress:bool=False,
+                scaler=None, # 'fp16': the run's torch.amp.GradScaler (None: a new one for this call)
+               ) -> tuple:
+    "Run `config.num_training_steps` minibatches under autocast in the precision `bf16`; returns (mean policy, value and ownership losses, new step); `progress` shows a bar"
     device = net.device
+    precision = (device_precision(net).train if device.type == 'cuda' else 'fp32') if bf16 is None else as_precision(bf16)
+    dtype = autocast_dtype(precision)
+    if precision == 'fp16' and scaler is None: scaler = torch.amp.GradScaler(device.type)
+    if precision != 'fp16': scaler = None
     net.train()
     pls, vls, ols = [], [], []
     use_ownership = config.ownership_weight > 0 and net.config.ownership
@@ -277,12 +310,20 @@ def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfi
         planes, actions, probs, offsets, values, ownership = buffer.sample(config.batch_size, np_rng)
         T = lambda x: torch.from_numpy(x).to(device, non_blocking=True)
         for g in optimizer.param_groups: g['lr'] = lr_at(step, total_steps, config, time_fraction)
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == 'cuda' if bf16 is None else bf16):
+        with torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
             pl, vl, ol = policy_value_loss(net, T(planes), T(actions), T(probs), T(offsets), T(values), T(ownership) if use_ownership else None)
         optimizer.zero_grad(set_to_none=True)
-        (pl + vl + config.ownership_weight * ol).backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
-        optimizer.step()
+        loss = pl + vl + config.ownership_weight * ol
+        if scaler is None:
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            optimizer.step()
+        else:                                  # float16: scale the loss so small gradients survive; skip steps whose gradients overflow
+            scaler.scale(loss).backward()
+            scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            scaler.step(optimizer)
+            scaler.update()
         pls.append(pl.item()); vls.append(vl.item()); ols.append(ol.item())
         step += 1
     net.eval()
@@ -303,6 +344,25 @@ def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) ->
                                opening_plies=EVAL_OPENING_PLIES, seed=seed).score, 4)
     return out
 
+class PeriodicEvaluation:
+    "The loop's evaluate step: every `config.eval_every` iterations, `evaluate` against random, greedy and the network of the previous evaluation"
+    def __init__(self, config:TrainConfig, net:BlokusNet):
+        self.config = config
+        self.previous = net_from_state(net_state(net), net.device) if config.eval_every else None   # what the next evaluation plays against
+
+    def due(self, iteration:int) -> bool:
+        "Whether iteration `iteration` (counted from 0) ends with an evaluation"
+        return bool(self.config.eval_every) and (iteration + 1) % self.config.eval_every == 0
+
+    def __call__(self, net:BlokusNet, iteration:int) -> dict:
+        "The evaluation metrics of `net` after `iteration` (with `eval_seconds`), or {} when none is due"
+        if not self.due(iteration): return {}
+        t0 = time.perf_counter()
+        out = evaluate(net, self.previous, self.config, seed=iteration)
+        out['eval_seconds'] = round(time.perf_counter() - t0, 2)
+        self.previous = net_from_state(net_state(net), net.device)
+        return out
+
 # %% ../nbs/04_train.ipynb #e3492738
 RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
              'keep_checkpoints', 'time_budget_minutes', 'train_device')
@@ -310,6 +370,163 @@ RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'e
 def _log(msg, verbose):
     if verbose: print(msg, flush=True)
 
+class RunStart(NamedTuple):
+    "Where a run starts: its config and folder, and what a resumed checkpoint brings back"
+    config:TrainConfig
+    run_dir:Path
+    checkpoint:dict   # the checkpoint resumed from; None for a new run
+    start:int         # the first iteration to play
+    history:list      # the metrics of the iterations already played
+
+def start_run(preset:str, # a name in PRESETS, or None
+              run_dir, # the run's folder (None: runs/PRESET)
+              resume:bool, # continue the run in `run_dir` from its newest readable checkpoint
+              given:dict, # the options given now (None leaves a preset's or saved value)
+              verbose:bool=True) -> RunStart:
+    "Validate the options and open a new run in `run_dir`, or with `resume` reload its newest checkpoint (config, next iteration, history)"
+    config = make_config(preset, **given)                       # every error before any work
+    run_dir = Path(run_dir or f'runs/{preset or "default"}')
+    found = latest_checkpoint(run_dir, verbose) if resume else None
+    if not resume and any((run_dir / 'checkpoints').glob('ckpt_*.pt')):
+        raise ValueError(f'{run_dir} already holds a run: pass resume=True (--resume) to continue it, or choose another run_dir')
+    if not found: return RunStart(config, run_dir, None, 0, [])
+    path, ck = found
+    saved = saved_config(ck['config'])
+    for name in ('variant', 'net_size'):
+        if given.get(name) is not None and given[name] != getattr(saved, name):
+            raise ValueError(f'{path} is a {getattr(saved, name)!r} run ({name}); asked for {given[name]!r}')
+    config = dataclasses.replace(saved, **{k: getattr(config, k) for k in RESUMABLE if given.get(k) is not None}).validate()
+    _log(f'[train] resuming {run_dir} after iteration {ck["iteration"]} ({path.name})', verbose)
+    return RunStart(config, run_dir, ck, ck['iteration'] + 1, json.loads(ck['history']))
+
+def pick_train_device(config:TrainConfig) -> torch.device:
+    "The device training runs on: `config.train_device`, else CUDA when there is a GPU; ValueError when CUDA is asked for and absent"
+    device = torch.device(config.train_device or best_device())
+    if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError("train_device 'cuda' asked for, but no GPU is available")
+    return device
+
+# %% ../nbs/04_train.ipynb #14042e16
+@dataclass
+class Learner:
+    "What training changes: the network, its optimiser, the replay buffer, the optimiser step count and float16's gradient scaler"
+    net:BlokusNet
+    optimizer:torch.optim.Optimizer
+    buffer:ReplayBuffer
+    step:int=0
+    scaler:torch.amp.GradScaler=None
+
+    def train(self, config:TrainConfig, total_steps:int, np_rng:np.random.Generator, precision:str, time_fraction:float=0.0,
+              progress:bool=False) -> tuple:
+        "One iteration's `train_steps` on this learner; returns the mean (policy, value, ownership) losses"
+        pl, vl, ol, self.step = train_steps(self.net, self.optimizer, self.buffer, config, self.step, total_steps, np_rng, precision,
+                                            time_fraction, progress, scaler=self.scaler)
+        return pl, vl, ol
+
+def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=None, np_rng:np.random.Generator=None) -> Learner:
+    "A new seeded `Learner` on `device`, or the `checkpoint`'s (then `np_rng`, Python's and torch's generators get their saved states)"
+    if checkpoint is None:
+        net = make_net(config.net_size, config.variant, seed=config.seed).to(device)
+        return Learner(net, torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay),
+                       ReplayBuffer(config.buffer_size, config.variant))
+    net = net_from_state(checkpoint['net'], device)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    optimizer.load_state_dict(checkpoint['optimizer'])
+    if np_rng is not None: _set_rng_state(checkpoint['rng'], np_rng)
+    return Learner(net, optimizer, buffer_from_state(checkpoint['buffer'], config.buffer_size), checkpoint['step'])
+
+# %% ../nbs/04_train.ipynb #d6ddd635
+class RunPrecision(NamedTuple):
+    "The precisions of a run (each one of `PRECISIONS`) and why"
+    train:str
+    selfplay:str
+    reason:str
+    devices:tuple   # (training, self-play) device types they were chosen for
+
+def selfplay_device(config:TrainConfig) -> str:
+    "Where self-play evaluates positions for `config`: 'cuda' or 'cpu' (see `plan_selfplay`; Ray actors play on CPUs)"
+    return 'cpu' if config.selfplay_mode == 'ray' else plan_selfplay(config.num_workers, config.force_cpu_selfplay, config.selfplay_mode).device
+
+def run_precision(config:TrainConfig, net:BlokusNet, checkpoint:dict=None) -> RunPrecision:
+    "Training's precision on `net`'s device and self-play's where the pool evaluates: forced by `config`, kept from `checkpoint`, or decided (see above)"
+    devices = (net.device.type, selfplay_device(config))
+    forced = forced_precision(config)
+    if forced: return RunPrecision(forced, forced, f'forced by the config: {forced}', devices)
+    saved = checkpoint_precision(checkpoint) if checkpoint is not None else (None, None)
+    saved_devices = tuple(checkpoint.get('precision_devices') or devices) if checkpoint is not None else (None, None)   # old checkpoints: as now
+    decided = {}
+    def decide(device_type):
+        if device_type not in decided: decided[device_type] = device_precision(net, device_type)
+        return decided[device_type]
+    train = saved[0] if saved[0] and saved_devices[0] == devices[0] else decide(devices[0]).train
+    selfplay = saved[1] if saved[1] and saved_devices[1] == devices[1] else decide(devices[1]).inference
+    why = '; '.join(p.reason for p in decided.values()) or 'kept from the checkpoint'
+    return RunPrecision(train, selfplay, why, devices)
+
+def grad_scaler(precision:str, device:torch.device, checkpoint:dict=None) -> torch.amp.GradScaler:
+    "float16 training's `torch.amp.GradScaler` on `device` (its state restored from `checkpoint` when saved there); None for other precisions"
+    if as_precision(precision) != 'fp16': return None
+    scaler = torch.amp.GradScaler(torch.device(device).type)
+    if checkpoint is not None and checkpoint.get('scaler'): scaler.load_state_dict(checkpoint['scaler'])
+    return scaler
+
+# %% ../nbs/04_train.ipynb #5eaca9e2
+class MetricsFile:
+    "A metric sink: `run_dir/metrics.jsonl`, rewritten from `history` on creation, one JSON line appended per iteration"
+    def __init__(self, run_dir, history:list):
+        self.path = Path(run_dir) / 'metrics.jsonl'
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(''.join(json.dumps(h) + '\n' for h in history))   # what the checkpoint knows
+    def __call__(self, m:dict, checkpoint:Path=None):
+        with open(self.path, 'a') as f: f.write(json.dumps(m) + '\n')
+
+def iteration_line(m:dict, num_iterations:int, checkpoint:Path=None) -> str:
+    "The line printed after an iteration"
+    return (f"[train] iter {m['iteration'] + 1}/{num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
+            f"{m['selfplay_mode']} on {m['selfplay_device']}), buffer {m['buffer']}, loss {m['policy_loss']:.3f} + "
+            f"{m['value_loss']:.3f} on {m['train_device']}" + ''.join(f', {k} {m[k]:.2f}' for k in ('vs_random', 'vs_greedy', 'vs_previous') if k in m)
+            + (f" -> {Path(checkpoint).name}" if checkpoint is not None else ''))
+
+def metric_sinks(run_dir, history:list, config:TrainConfig, verbose:bool=True, on_iteration=None) -> list:
+    "The run's metric sinks, each called as sink(metrics, checkpoint_path) after an iteration: metrics.jsonl, the printed line, `on_iteration`"
+    sinks = [MetricsFile(run_dir, history)]
+    if verbose: sinks.append(lambda m, path: print(iteration_line(m, config.num_iterations, path), flush=True))
+    if on_iteration is not None: sinks.append(lambda m, path: on_iteration(m))
+    return sinks
+
+def iteration_metrics(iteration:int, config:TrainConfig, result, learner:Learner, losses:tuple, total_steps:int,
+                      time_fraction:float, seconds:tuple, train_device:torch.device, history:list) -> dict:
+    "The metrics of one iteration: counts, losses, learning rate, times (`seconds`: self-play, training), where it ran, minutes so far"
+    pl, vl, ol = losses
+    t_play, t_train = seconds
+    return {'iteration': iteration, 'games': config.games_per_iteration, 'samples': result.samples.n, 'buffer': len(learner.buffer),
+            'policy_loss': round(pl, 4), 'value_loss': round(vl, 4), 'ownership_loss': round(ol, 4), 'loss': round(pl + vl, 4),
+            'lr': round(lr_at(max(learner.step - 1, 0), total_steps, config, time_fraction), 6),
+            'selfplay_seconds': round(t_play, 2), 'train_seconds': round(t_train, 2),
+            'samples_per_s': round(result.samples.n / max(t_play, 1e-9), 2), 'selfplay_mode': result.stats['mode'],
+            'selfplay_device': result.stats['device'], 'train_device': train_device.type,
+            'elapsed_minutes': round((history[-1]['elapsed_minutes'] if history else 0) + (t_play + t_train) / 60, 3)}
+
+def budget_fraction(config:TrainConfig, history:list, seconds:float) -> float:
+    "The share of `config.time_budget_minutes` used: the minutes of the iterations in `history` plus `seconds` (0 without a budget)"
+    if not config.time_budget_minutes: return 0.0
+    return ((history[-1]['elapsed_minutes'] if history else 0) + seconds / 60) / config.time_budget_minutes
+
+# %% ../nbs/04_train.ipynb #7578facd
+def search_config(config:TrainConfig) -> SearchConfig:
+    "Self-play's search settings from a `TrainConfig`"
+    return SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies,
+                        gumbel_actions=config.gumbel_actions, full_search_fraction=config.full_search_fraction,
+                        fast_simulations=config.fast_simulations)
+
+def open_pool(config:TrainConfig, precision:str, verbose:bool=True):
+    "The run's self-play pool (a `SelfPlayPool`, or a `RaySelfPlayPool` for selfplay_mode 'ray'), evaluating in `precision`"
+    if config.selfplay_mode == 'ray':                      # actors on a Ray cluster (CPUs: bfloat16 or float32); training stays here
+        return RaySelfPlayPool(config.variant, search_config(config), config.num_workers, config.ray_address,
+                               bf16=as_precision(precision) == 'bf16', verbose=verbose)
+    return SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search_config(config),
+                        bf16=as_precision(precision), verbose=verbose)
+
+# %% ../nbs/04_train.ipynb #b0a4cfa2
 def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=None, force_cpu_selfplay:bool=None,
          num_training_steps:int=None, buffer_size:int=None, batch_size:int=None, lr:float=None, variant:str=None,
          net_size:str=None, simulations:int=None, preset:str=None, run_dir=None, resume:bool=False,
@@ -318,99 +535,42 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     given = dict(num_iterations=num_iterations, games_per_iteration=games_per_iteration, num_workers=num_workers,
                  force_cpu_selfplay=force_cpu_selfplay, num_training_steps=num_training_steps, buffer_size=buffer_size,
                  batch_size=batch_size, lr=lr, variant=variant, net_size=net_size, simulations=simulations, **options)
-    config = make_config(preset, **given)                       # every error before any work
-    run_dir = Path(run_dir or f'runs/{preset or "default"}')
-    found = latest_checkpoint(run_dir, verbose) if resume else None
-    if not resume and any((run_dir / 'checkpoints').glob('ckpt_*.pt')):
-        raise ValueError(f'{run_dir} already holds a run: pass resume=True (--resume) to continue it, or choose another run_dir')
+    run = start_run(preset, run_dir, resume, given, verbose)
+    config, history, ck = run.config, run.history, run.checkpoint
+    device = pick_train_device(config)
     np_rng = np.random.default_rng(config.seed)
-    if found:
-        path, ck = found
-        saved = saved_config(ck['config'])
-        for name in ('variant', 'net_size'):
-            if given.get(name) is not None and given[name] != getattr(saved, name):
-                raise ValueError(f'{path} is a {getattr(saved, name)!r} run ({name}); asked for {given[name]!r}')
-        config = dataclasses.replace(saved, **{k: getattr(config, k) for k in RESUMABLE if given.get(k) is not None}).validate()
-        start = ck['iteration'] + 1
-        history = json.loads(ck['history'])
-        _log(f'[train] resuming {run_dir} after iteration {ck["iteration"]} ({path.name})', verbose)
-    else:
-        start, history, ck = 0, [], None
-    device = torch.device(config.train_device or best_device())
-    if device.type == 'cuda' and not torch.cuda.is_available(): raise ValueError("train_device 'cuda' asked for, but no GPU is available")
-    net = make_net(config.net_size, config.variant, seed=config.seed).to(device) if ck is None else net_from_state(ck['net'], device)
-    optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-    # bfloat16 where it is faster (see above), for training and for self-play's network, unless config.bf16 says; decided once
-    # per run (on a CPU the decision is timed, so two runs can differ) and kept by a resumed run, which goes on exactly
-    decide = lambda make_net_on_device: choose_precision(make_net_on_device()) if config.bf16 is None else config.bf16
-    train_bf16 = bool(ck.get('train_bf16', False)) if ck is not None else decide(lambda: net)
-    selfplay_device = 'cpu' if config.selfplay_mode == 'ray' else plan_selfplay(config.num_workers, config.force_cpu_selfplay,
-                                                                                config.selfplay_mode).device
-    selfplay_bf16 = (bool(ck['selfplay_bf16']) if ck is not None and 'selfplay_bf16' in ck
-                     else decide(lambda: net_from_state(net_state(net), selfplay_device).eval()))
-    buffer = ReplayBuffer(config.buffer_size, config.variant)
-    step = 0
-    if ck is not None:
-        optimizer.load_state_dict(ck['optimizer'])
-        buffer = buffer_from_state(ck['buffer'], config.buffer_size)
-        step = ck['step']
-        _set_rng_state(ck['rng'], np_rng)
-    else:
-        run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / 'metrics.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in history))   # what the checkpoint knows
-    previous = net_from_state(net_state(net), device) if config.eval_every else None
-    search = SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies,
-                          gumbel_actions=config.gumbel_actions, full_search_fraction=config.full_search_fraction,
-                          fast_simulations=config.fast_simulations)
+    learner = restore_learner(config, device, ck, np_rng)
+    precision = run_precision(config, learner.net, ck)
+    _log(f'[train] precision: training {precision.train} on {device.type}, self-play {precision.selfplay} ({precision.reason})', verbose)
+    learner.scaler = grad_scaler(precision.train, device, ck)
+    sinks = metric_sinks(run.run_dir, history, config, verbose, on_iteration)
+    evaluate_step = PeriodicEvaluation(config, learner.net)
     total_steps = config.num_iterations * config.num_training_steps
     t_run = time.perf_counter()
-    if start >= config.num_iterations:
-        _log(f'[train] {run_dir} has finished its {config.num_iterations} iterations; pass a larger num_iterations to go on', verbose)
+    if run.start >= config.num_iterations:
+        _log(f'[train] {run.run_dir} has finished its {config.num_iterations} iterations; pass a larger num_iterations to go on', verbose)
         return history
     try:
-        if config.selfplay_mode == 'ray':                      # actors on a Ray cluster; training stays here
-            pool = RaySelfPlayPool(config.variant, search, config.num_workers, config.ray_address, bf16=selfplay_bf16,
-                                   verbose=verbose)
-        else: pool = SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search,
-                                  bf16=selfplay_bf16, verbose=verbose)
-        with pool:
-            for it in range(start, config.num_iterations):
+        with open_pool(config, precision.selfplay, verbose) as pool:
+            for it in range(run.start, config.num_iterations):
                 t0 = time.perf_counter()
-                res = pool.play(net, config.games_per_iteration, seed=config.seed * 1_000_003 + it)
-                buffer.add(res.samples if not config.score_weight else records_to_samples(res.records, config.score_weight))
+                res = pool.play(learner.net, config.games_per_iteration, seed=config.seed * 1_000_003 + it)                  # self-play
+                learner.buffer.add(res.samples if not config.score_weight else records_to_samples(res.records, config.score_weight))  # buffer
                 t1 = time.perf_counter()
-                elapsed = (history[-1]['elapsed_minutes'] if history else 0) + (time.perf_counter() - t0) / 60
-                budget_used = elapsed / config.time_budget_minutes if config.time_budget_minutes else 0.0
-                pl, vl, ol, step = train_steps(net, optimizer, buffer, config, step, total_steps, np_rng, train_bf16, budget_used,
-                                           progress=verbose)
-                t2 = time.perf_counter()
-                m = {'iteration': it, 'games': config.games_per_iteration, 'samples': res.samples.n, 'buffer': len(buffer),
-                     'policy_loss': round(pl, 4), 'value_loss': round(vl, 4), 'ownership_loss': round(ol, 4), 'loss': round(pl + vl, 4),
-                     'lr': round(lr_at(max(step - 1, 0), total_steps, config, budget_used), 6),
-                     'selfplay_seconds': round(t1 - t0, 2), 'train_seconds': round(t2 - t1, 2),
-                     'samples_per_s': round(res.samples.n / (t1 - t0), 2), 'selfplay_mode': pool.mode,
-                     'selfplay_device': pool.plan.device, 'train_device': device.type,
-                     'elapsed_minutes': round((history[-1]['elapsed_minutes'] if history else 0) + (t2 - t0) / 60, 3)}
-                if config.eval_every and (it + 1) % config.eval_every == 0:
-                    te = time.perf_counter()
-                    m.update(evaluate(net, previous, config, seed=it))
-                    m['eval_seconds'] = round(time.perf_counter() - te, 2)
-                    previous = net_from_state(net_state(net), device)
+                used = budget_fraction(config, history, t1 - t0)
+                losses = learner.train(config, total_steps, np_rng, precision.train, used, progress=verbose)              # train
+                m = iteration_metrics(it, config, res, learner, losses, total_steps, used, (t1 - t0, time.perf_counter() - t1), device, history)
+                m.update(evaluate_step(learner.net, it))                                                                     # evaluate
                 history.append(m)
-                path = save_checkpoint(run_dir, it, config, net, optimizer, step, history, buffer, np_rng, train_bf16,
-                                       selfplay_bf16)
-                with open(run_dir / 'metrics.jsonl', 'a') as f: f.write(json.dumps(m) + '\n')
-                _log(f"[train] iter {it + 1}/{config.num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
-                     f"{m['selfplay_mode']} on {m['selfplay_device']}), buffer {m['buffer']}, loss {m['policy_loss']:.3f} + "
-                     f"{m['value_loss']:.3f} on {m['train_device']}" + ''.join(f', {k} {m[k]:.2f}' for k in ('vs_random', 'vs_greedy', 'vs_previous') if k in m)
-                     + f" -> {path.name}", verbose)
-                if on_iteration is not None: on_iteration(m)
+                path = save_checkpoint(run.run_dir, it, config, learner.net, learner.optimizer, learner.step, history,        # checkpoint
+                                       learner.buffer, np_rng, precision.train, precision.selfplay, learner.scaler, precision.devices)
+                for sink in sinks: sink(m, path)
                 if config.time_budget_minutes and (time.perf_counter() - t_run) / 60 >= config.time_budget_minutes:
                     _log(f'[train] time budget of {config.time_budget_minutes} minutes reached after iteration {it + 1}', verbose)
                     break
     except KeyboardInterrupt:
         last = history[-1]['iteration'] if history else None
-        _log(f'[train] interrupted; workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run_dir}' if last is not None
+        _log(f'[train] interrupted; workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run.run_dir}' if last is not None
              else 'no iteration was complete'), True)
     return history
 
