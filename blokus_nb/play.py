@@ -236,7 +236,9 @@ def play(variant:str='duo', # 'duo' or 'classic'
     tiles = []
     for p in range(N_PIECES):
         name = PIECE_NAMES[p]
-        pic = W.HTML(_shape_html(ORIENT_CELLS[ORIENT_PIECE.index(p)], hue, 8), layout=W.Layout(height='42px', margin='0 0 0 2px'))
+        shape = ORIENT_CELLS[ORIENT_PIECE.index(p)]
+        pic = W.HTML(_shape_html(shape, hue, 8), layout=W.Layout(height='42px', margin='0 0 0 2px'))
+        pic.drawn = {True: pic.value, False: _shape_html(shape, '#d9d4ca', 8)}    # in hand, used
         b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
                      layout=W.Layout(width='44px', height='24px', padding='0', margin='0'))
         b.add_class('blokus-piece'); b.add_class(f'blokus-piece-{name}')
@@ -284,6 +286,7 @@ def play(variant:str='duo', # 'duo' or 'classic'
             for p, name in enumerate(PIECE_NAMES):
                 b = piece_buttons[name]
                 b.disabled = p not in held or s.is_over
+                piece_pics[name].value = piece_pics[name].drawn[p in held]
                 b.style.button_color = _tint(hue, 0.55) if p == session.piece else None
                 b.style.font_weight = 'bold' if p == session.piece else ''
             if session.orient is not None: preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True)
@@ -353,7 +356,7 @@ def play(variant:str='duo', # 'duo' or 'classic'
     box = W.HBox([board, panel], layout=W.Layout(align_items='flex-start', overflow='visible'))
     box.add_class('blokus-play')
     box.session, box.cells, box.pieces, box.controls, box.message = session, cells, piece_buttons, controls, message
-    box.first, box.strength, box.filename, box.save_button = first, strength, filename, save
+    box.first, box.strength, box.filename, box.save_button, box.piece_pictures = first, strength, filename, save, piece_pics
     box.wait = lambda timeout=None: worker['thread'] and worker['thread'].join(timeout)
     box.wait.__doc__ = "Wait for the opponent's search in progress (if any) to finish"
     return box

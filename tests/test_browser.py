@@ -120,17 +120,19 @@ def widget_errors(page) -> list:
     return [t.strip()[:200] for t in texts if re.search(r'Error displaying widget|Failed to (load|create) (model|view)|model not found', t)]
 
 
+def _rgb(color:str) -> str: return 'rgb({}, {}, {})'.format(*(int(color[i:i + 2], 16) for i in (1, 3, 5)))
+
 def cells_of(page, color:str) -> list:
-    "Board cells (Pentobi names) whose background is `color` ('#rrggbb')"
-    rgb = 'rgb({}, {}, {})'.format(*(int(color[i:i + 2], 16) for i in (1, 3, 5)))
-    return page.evaluate("""(rgb) => Array.from(document.querySelectorAll('.blokus-cell')).filter(
-        b => getComputedStyle(b).backgroundColor === rgb).map(b => b.dataset.cell || Array.from(b.classList).find(
-        c => c.startsWith('blokus-at-')).slice(10))""", rgb)
+    "Board cells (Pentobi names such as 'e10') whose background is `color` ('#rrggbb')"
+    return page.evaluate("""(rgb) => Array.from(document.querySelectorAll('.blokus-play .blokus-cell'))
+        .filter(b => getComputedStyle(b).backgroundColor === rgb)
+        .map(b => Array.from(b.classList).find(c => c.startsWith('blokus-at-')).slice(10))""", _rgb(color))
 
 
 @pytest.fixture(scope='module')
 def colab_page():
     why = _missing()
+    if why and os.environ.get('BLOKUS_NB_BROWSER_REQUIRED'): pytest.fail(f'the browser test cannot run: {why}')
     if why: pytest.skip(f'browser test skipped: {why}')
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix='blokus-browser-'))
@@ -153,10 +155,11 @@ def test_widgets_render(colab_page):
     assert page.evaluate('(el) => el.naturalWidth', img.element_handle()) > 100
     img.screenshot(path=str(ARTIFACTS / 'dashboard.png'))
     assert page.locator('.blokus-play').count() == 1
+    assert page.locator('.blokus-play .blokus-cell').count() == 14 * 14
 
 
 def test_two_moves(colab_page):
-    "Click a piece and a board cell twice; the AI's reply appears on the board each time"
+    "Click a piece and a board cell, twice; each time the move is drawn and the AI's reply appears on the board"
     from blokus_nb.viz import PLAYER_COLORS
     page = colab_page
     board = page.locator('.blokus-play').first
@@ -164,18 +167,19 @@ def test_two_moves(colab_page):
     board.screenshot(path=str(ARTIFACTS / 'board_start.png'))
     mine, theirs = PLAYER_COLORS[2]
     assert cells_of(page, mine) == [] and cells_of(page, theirs) == []
+    assert page.locator('.blokus-play .blokus-at-e10').inner_text().strip() == '○'      # the start point, ringed
     for k, (piece, cell, rotate) in enumerate((('1', 'e10', False), ('2', 'd11', True))):
-        page.locator(f'.blokus-piece-{piece}').click()
-        if rotate: page.locator('.blokus-rotate').click()
+        page.locator(f'.blokus-play .blokus-piece-{piece}').click()
+        if rotate: page.locator('.blokus-play .blokus-rotate').click()
         before = len(cells_of(page, theirs))
-        page.locator(f'.blokus-at-{cell}').click()
-        page.wait_for_function("""([sel, n]) => document.querySelectorAll(sel).length > n""", arg=['.blokus-last-ai', 0])
-        page.wait_for_function(f"""() => !document.querySelector('.blokus-play').innerText.includes('thinking')""", timeout=120_000)
-        page.wait_for_function("""([n, rgb]) => Array.from(document.querySelectorAll('.blokus-cell')).filter(
-            b => getComputedStyle(b).backgroundColor === rgb).length > n""",
-            arg=[before, 'rgb({}, {}, {})'.format(*(int(theirs[i:i + 2], 16) for i in (1, 3, 5)))], timeout=120_000)
-        assert cell in cells_of(page, mine), (cell, cells_of(page, mine))
+        page.locator(f'.blokus-play .blokus-at-{cell}').click()
+        page.wait_for_function("""([n, rgb]) => Array.from(document.querySelectorAll('.blokus-play .blokus-cell'))
+            .filter(b => getComputedStyle(b).backgroundColor === rgb).length > n""", arg=[before, _rgb(theirs)], timeout=120_000)
+        page.wait_for_function("() => !document.querySelector('.blokus-play').innerText.includes('thinking')", timeout=60_000)
+        assert cell in cells_of(page, mine), (cell, cells_of(page, mine), page.locator('.blokus-message').inner_text())
         board.screenshot(path=str(ARTIFACTS / f'board_move{k + 1}.png'))
-    assert len(cells_of(page, mine)) == 3                      # the monomino and the domino
+    assert sorted(cells_of(page, mine)) == ['d11', 'd12', 'e10'], page.locator('.blokus-message').inner_text()
     assert len(cells_of(page, theirs)) >= 2                    # two replies of the AI
+    text = page.locator('.blokus-message').inner_text()
+    assert text.startswith('You played 2 at d11,d12.') and text.endswith('Your move.'), text
     assert not widget_errors(page)
