@@ -227,7 +227,7 @@ def play(variant:str='duo', # 'duo' or 'classic'
         layout=W.Layout(margin='0'))
     rows = [W.HBox([label(n - r), *cells[r], label(n - r)], layout=W.Layout(margin='0')) for r in range(n)]
     board_w = f'{2 * label_w + n * (px + 2) + 4}px'
-    score = W.HTML(layout=W.Layout(width=board_w, height='24px', overflow='hidden'))
+    score = W.HTML(layout=W.Layout(width=board_w, height='24px' if P == 2 else '44px', overflow='hidden'))   # Classic: two lines
     board = W.VBox([score, letters, *rows, letters], layout=W.Layout(width=board_w, min_width=board_w, flex='0 0 auto'))
 
     # the side panel: pieces drawn with their names, the piece in hand, messages, controls
@@ -294,7 +294,7 @@ def play(variant:str='duo', # 'duo' or 'classic'
             scores = s.scores()
             state_words = ('game over' if s.is_over else f'{session.opponent.name} is thinking…' if session.thinking
                            else 'your move' if session.human_to_move else '')
-            score.value = ('<div style="white-space:nowrap">' + ' &nbsp; '.join(
+            score.value = (f'<div style="white-space:{"nowrap" if P == 2 else "normal"};line-height:20px">' + ' &nbsp; '.join(
                 f'<span style="color:{player_color(v, p)}">■</span> {session.seat_name(p)} <b>{scores[p]:+d}</b>' for p in range(P))
                 + f' &nbsp; — <i>{state_words}</i></div>')
             text = session.message + (f' {session.opponent.name} is thinking…' if session.thinking else '')

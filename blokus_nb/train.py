@@ -11,7 +11,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state',
            'policy_value_loss', 'TrainConfig', 'make_config', 'saved_config', 'save_checkpoint', 'load_checkpoint',
-           'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'main', 'cli']
+           'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'main', 'write_tensorboard', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -166,6 +166,7 @@ class TrainConfig:
     seed:int=0                       # seeds self-play, sampling and initialisation
     train_device:str=None            # None: CUDA when available, else 'cpu'
     bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (timed on a CPU, see choose_precision); True/False force it
+    tensorboard:bool=False           # also write the metrics for TensorBoard in run_dir/tensorboard (needs the tensorboard package; see write_tensorboard)
 
     def validate(self) -> 'TrainConfig':
         "Raise a ValueError naming the first option out of range, and what is allowed"
@@ -305,7 +306,7 @@ def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) ->
 
 # %% ../nbs/04_train.ipynb #e3492738
 RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
-             'keep_checkpoints', 'time_budget_minutes', 'train_device')
+             'keep_checkpoints', 'time_budget_minutes', 'train_device', 'tensorboard')
 
 def _log(msg, verbose):
     if verbose: print(msg, flush=True)
@@ -358,6 +359,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     else:
         run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / 'metrics.jsonl').write_text(''.join(json.dumps(h) + '\n' for h in history))   # what the checkpoint knows
+    if config.tensorboard: write_tensorboard(run_dir, history)   # the same for TensorBoard; without the package, stops before any work
     previous = net_from_state(net_state(net), device) if config.eval_every else None
     search = SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies,
                           gumbel_actions=config.gumbel_actions, full_search_fraction=config.full_search_fraction,
@@ -400,6 +402,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
                 path = save_checkpoint(run_dir, it, config, net, optimizer, step, history, buffer, np_rng, train_bf16,
                                        selfplay_bf16)
                 with open(run_dir / 'metrics.jsonl', 'a') as f: f.write(json.dumps(m) + '\n')
+                if config.tensorboard: write_tensorboard(run_dir, history)
                 _log(f"[train] iter {it + 1}/{config.num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
                      f"{m['selfplay_mode']} on {m['selfplay_device']}), buffer {m['buffer']}, loss {m['policy_loss']:.3f} + "
                      f"{m['value_loss']:.3f} on {m['train_device']}" + ''.join(f', {k} {m[k]:.2f}' for k in ('vs_random', 'vs_greedy', 'vs_previous') if k in m)
@@ -413,6 +416,36 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         _log(f'[train] interrupted; workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run_dir}' if last is not None
              else 'no iteration was complete'), True)
     return history
+
+# %% ../nbs/04_train.ipynb #3e4af8bf
+_TB_WRITERS = {}   # run directory -> [its SummaryWriter, the last iteration written] (one writer per run and process)
+
+def _tb_tag(key:str) -> str:
+    "TensorBoard's tag for a metrics key: grouped as loss, arena, time and run"
+    group = ('loss' if key.endswith('loss') else 'arena' if key.startswith('vs_')
+             else 'time' if key.endswith(('_seconds', '_minutes')) else 'run')
+    return f'{group}/{key}'
+
+def write_tensorboard(run_dir, # the run's directory: events go to run_dir/tensorboard
+                      history:list): # the run's metrics so far, one dict per iteration (as in metrics.jsonl)
+    "Write a run's metrics for TensorBoard beside metrics.jsonl: the whole run at a session's first call, then new iterations"
+    try: from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        raise ImportError("tensorboard=True needs the tensorboard package: pip install tensorboard "
+                          "(or pip install 'blokus_nb[tensorboard]'); Colab has it already") from None
+    key = str(Path(run_dir).resolve())
+    last = history[-1]['iteration'] + 1 if history else 0
+    if key not in _TB_WRITERS or _TB_WRITERS[key][1] > last:       # a new session, or a run that went back to an older checkpoint
+        if key in _TB_WRITERS: _TB_WRITERS[key][0].close()
+        _TB_WRITERS[key] = [SummaryWriter(str(Path(run_dir) / 'tensorboard'), purge_step=1), 0]   # hides earlier sessions' events
+    writer, done = _TB_WRITERS[key]
+    for m in history:
+        step = m['iteration'] + 1
+        if step <= done: continue
+        for k, x in m.items():
+            if k != 'iteration' and isinstance(x, (int, float)) and not isinstance(x, bool): writer.add_scalar(_tb_tag(k), x, step)
+    _TB_WRITERS[key][1] = max(done, last)
+    writer.flush()
 
 # %% ../nbs/04_train.ipynb #5da02bd7
 def _parser() -> argparse.ArgumentParser:
