@@ -180,17 +180,20 @@ def _tint(color:str, amount:float=0.4) -> str:
     a, b = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (color, EMPTY))
     return '#' + ''.join(f'{round(x * amount + y * (1 - amount)):02x}' for x, y in zip(a, b))
 
-def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=5) -> str:
-    "A piece drawn as a `box`×`box` grid of `px`-pixel squares (the marked first square with a dot when `mark`)"
+def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
+    "A piece drawn in `px`-pixel squares, in a `box`×`box` grid (None: its own size, sitting on the bottom edge of a 5-square frame)"
     cells = set(cells)
     first = min(cells) if cells else None
+    rows, cols = (box, box) if box else (max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1)
     squares = ''.join(
         f'<div style="width:{px - 1}px;height:{px - 1}px;margin:0 1px 1px 0;box-sizing:border-box;'
         f'background:{color if (r, c) in cells else "transparent"};color:white;font-size:{px * 0.6:.0f}px;'
         f'line-height:{px - 1}px;text-align:center">{"●" if mark and (r, c) == first else ""}</div>'
-        for r in range(box) for c in range(box))
-    return (f'<div style="display:grid;grid-template-columns:repeat({box},{px}px);width:{box * px}px;'
-            f'height:{box * px}px;overflow:hidden">{squares}</div>')
+        for r in range(rows) for c in range(cols))
+    grid = f'<div style="display:grid;grid-template-columns:repeat({cols},{px}px)">{squares}</div>'
+    frame = (box or 5) * px
+    return (f'<div style="display:flex;align-items:{"flex-start" if box else "flex-end"};justify-content:center;'
+            f'width:{frame}px;height:{frame}px;overflow:hidden">{grid}</div>')
 
 def play(variant:str='duo', # 'duo' or 'classic'
          opponent:Player=None, # who plays the other seats (default: the greedy player)
@@ -237,19 +240,19 @@ def play(variant:str='duo', # 'duo' or 'classic'
     for p in range(N_PIECES):
         name = PIECE_NAMES[p]
         shape = ORIENT_CELLS[ORIENT_PIECE.index(p)]
-        pic = W.HTML(_shape_html(shape, hue, 8), layout=W.Layout(height='42px', margin='0 0 0 2px'))
+        pic = W.HTML(_shape_html(shape, hue, 8), layout=W.Layout(width='44px', height='42px', margin='0'))
         pic.drawn = {True: pic.value, False: _shape_html(shape, '#d9d4ca', 8)}    # in hand, used
         b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
                      layout=W.Layout(width='44px', height='24px', padding='0', margin='0'))
         b.add_class('blokus-piece'); b.add_class(f'blokus-piece-{name}')
         b.on_click(lambda _, p=p: pick(p))
         piece_buttons[name], piece_pics[name] = b, pic
-        tiles.append(W.VBox([pic, b], layout=W.Layout(width='46px', margin='0 0 4px 0')))
+        tiles.append(W.VBox([pic, b], layout=W.Layout(width='46px', margin='0 0 10px 0')))
     pieces = W.VBox([W.HBox(tiles[i:i + 7]) for i in range(0, N_PIECES, 7)], layout=W.Layout(width=f'{panel_w}px'))
     preview = W.HTML(layout=W.Layout(width='84px', height='84px', overflow='hidden'))
     controls = {name: W.Button(description=name, layout=W.Layout(width='92px')) for name in ('rotate', 'flip', 'undo', 'new game')}
     for name, b in controls.items(): b.add_class('blokus-' + name.replace(' ', '-'))
-    message = W.HTML(layout=W.Layout(width=f'{panel_w}px', height='92px', overflow='hidden'))
+    message = W.HTML(layout=W.Layout(width=f'{panel_w}px', height='112px', overflow='hidden'))
     message.add_class('blokus-message')
     first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
                             style={'button_width': '70px', 'description_width': '80px'})
@@ -289,10 +292,10 @@ def play(variant:str='duo', # 'duo' or 'classic'
                 piece_pics[name].value = piece_pics[name].drawn[p in held]
                 b.style.button_color = _tint(hue, 0.55) if p == session.piece else None
                 b.style.font_weight = 'bold' if p == session.piece else ''
-            if session.orient is not None: preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True)
+            if session.orient is not None: preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True, box=5)
             else: preview.value = '<div style="color:#888;font-size:12px;padding-top:30px;text-align:center">no piece</div>'
             scores = s.scores()
-            state_words = ('game over' if s.is_over else f'{session.opponent.name} is thinking…' if session.thinking
+            state_words = ('game over' if s.is_over else 'thinking…' if session.thinking
                            else 'your move' if session.human_to_move else '')
             score.value = (f'<div style="white-space:{"nowrap" if P == 2 else "normal"};line-height:20px">' + ' &nbsp; '.join(
                 f'<span style="color:{player_color(v, p)}">■</span> {session.seat_name(p)} <b>{scores[p]:+d}</b>' for p in range(P))

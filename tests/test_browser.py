@@ -102,7 +102,10 @@ NOTEBOOK_STATE = """() => {
 def open_and_run_all(page, url:str, token:str, notebook:str, timeout:float=RUN_ALL_TIMEOUT):
     "Open `notebook` in JupyterLab, run all cells, wait until every code cell ran; fail on the first error output"
     page.goto(f'{url}/lab/tree/{notebook}?token={token}')
-    page.wait_for_function(f'({NOTEBOOK_STATE})() && ({NOTEBOOK_STATE})().kernel === "idle"', timeout=120_000)
+    try: page.wait_for_function(f'({NOTEBOOK_STATE})() && ({NOTEBOOK_STATE})().kernel === "idle"', timeout=120_000)
+    except Exception:                              # what the page showed instead (a dialog, an error) helps more than a timeout
+        ARTIFACTS.mkdir(parents=True, exist_ok=True); page.screenshot(path=str(ARTIFACTS / 'kernel_not_ready.png'))
+        raise
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     deadline = time.monotonic() + timeout
     while True:
