@@ -216,9 +216,10 @@ def play(variant:str='duo', # 'duo' or 'classic'
                  'the AI': base if 0 not in base else tuple((p + 1) % P for p in base)}
 
     # the board: coordinates as Pentobi shows them (columns a.. from the left, rows 1.. from the bottom)
+    BLANK = '\u00a0'               # an empty cell's text: ipywidgets 8 leaves a button's old text on screen when it becomes ''
     def cell_button(r, c):
         name = format_cell(v, r, c)
-        b = W.Button(description='', tooltip=name, layout=W.Layout(width=f'{px}px', height=f'{px}px', padding='0', margin='1px'))
+        b = W.Button(description=BLANK, tooltip=name, layout=W.Layout(width=f'{px}px', height=f'{px}px', padding='0', margin='1px'))
         b.add_class('blokus-cell'); b.add_class(f'blokus-at-{name}')
         b.on_click(lambda _: click(r, c))
         return b
@@ -284,7 +285,7 @@ def play(variant:str='duo', # 'duo' or 'classic'
                     b = cells[r][c]
                     b.style.button_color = (player_color(v, owner) if owner >= 0 else
                                             _tint(player_color(v, starts[r, c])) if (r, c) in starts else EMPTY)
-                    b.description = '•' if (r, c) in last else '○' if (r, c) in starts else ''
+                    b.description = '•' if (r, c) in last else '○' if (r, c) in starts else BLANK
             held = set(session.pieces_in_hand())
             for p, name in enumerate(PIECE_NAMES):
                 b = piece_buttons[name]

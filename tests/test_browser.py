@@ -182,6 +182,10 @@ def test_two_moves(colab_page):
         assert cell in cells_of(page, mine), (cell, cells_of(page, mine), page.locator('.blokus-message').inner_text())
         board.screenshot(path=str(ARTIFACTS / f'board_move{k + 1}.png'))
     assert sorted(cells_of(page, mine)) == ['d11', 'd12', 'e10'], page.locator('.blokus-message').inner_text()
+    dotted = page.evaluate("""() => Array.from(document.querySelectorAll('.blokus-play .blokus-cell'))
+        .filter(b => b.innerText.trim() === '•').map(b => Array.from(b.classList).find(c => c.startsWith('blokus-at-')).slice(10))""")
+    assert 'd11' in dotted and 'd12' in dotted and 'e10' not in dotted, dotted      # only the last move of each side is dotted
+    assert 2 + 1 <= len(dotted) <= 2 + 5, dotted
     assert len(cells_of(page, theirs)) >= 2                    # two replies of the AI
     text = page.locator('.blokus-message').inner_text()
     assert text.startswith('You played 2 at d11,d12.') and text.endswith('Your move.'), text
