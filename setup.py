@@ -22,6 +22,8 @@ min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 ray_requirements = cfg.get('ray_requirements', '').split()   # the optional Ray self-play mode
+browser_requirements = cfg.get('browser_requirements', '').split()   # the real-browser test (tests/test_browser.py)
+tensorboard_requirements = cfg.get('tensorboard_requirements', '').split()   # metrics for TensorBoard (TrainConfig.tensorboard)
 
 setuptools.setup(
     name=cfg['lib_name'],
@@ -36,7 +38,8 @@ setuptools.setup(
     packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'ray': ray_requirements},
+    extras_require={'dev': dev_requirements, 'ray': ray_requirements, 'browser': browser_requirements,
+                    'tensorboard': tensorboard_requirements},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',

@@ -4,18 +4,19 @@
 
 # %% ../nbs/04_train.ipynb #24924972
 from __future__ import annotations
-import argparse, dataclasses, json, math, os, random, sys, time, warnings
+import argparse, dataclasses, importlib.util, json, math, os, random, sys, time, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state',
-           'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config', 'saved_config', 'save_checkpoint',
-           'load_checkpoint', 'checkpoint_precision', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate',
-           'PeriodicEvaluation', 'RunStart', 'start_run', 'pick_train_device', 'Learner', 'restore_learner',
-           'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler', 'MetricsFile', 'iteration_line',
-           'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config', 'open_pool', 'main', 'cli']
+__all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE',
+           'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config',
+           'saved_config', 'save_checkpoint', 'load_checkpoint', 'checkpoint_precision', 'latest_checkpoint', 'lr_at',
+           'train_steps', 'evaluate', 'PeriodicEvaluation', 'RunStart', 'start_run', 'pick_train_device', 'Learner',
+           'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler', 'MetricsFile',
+           'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config', 'open_pool',
+           'main', 'write_tensorboard', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -138,6 +139,9 @@ def policy_value_loss(net:BlokusNet, planes:torch.Tensor, actions:torch.Tensor, 
     return policy_loss, value_loss, ownership_loss
 
 # %% ../nbs/04_train.ipynb #77a10013
+TENSORBOARD_INSTALL_HINT = ("tensorboard=True needs the tensorboard package: pip install tensorboard "
+                            "(or pip install 'blokus_nb[tensorboard]'); Colab has it already")
+
 @dataclass
 class TrainConfig:
     "Every option of a training run (see the table above for the presets)"
@@ -172,6 +176,7 @@ class TrainConfig:
     train_device:str=None            # None: CUDA when available, else 'cpu'
     bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (see run_precision); True/False force it ('bf16'/'fp32')
     precision:str=None               # 'fp32', 'bf16' or 'fp16' forces training's and self-play's precision; None: `bf16`'s, else decided per device (see run_precision)
+    tensorboard:bool=False           # also write the metrics for TensorBoard in run_dir/tensorboard (needs the tensorboard package; see write_tensorboard)
 
     def validate(self) -> 'TrainConfig':
         "Raise a ValueError naming the first option out of range, and what is allowed"
@@ -196,6 +201,7 @@ class TrainConfig:
         if self.bf16 is not None and self.precision is not None and as_precision(self.bf16) != self.precision:
             raise ValueError(f'bf16={self.bf16} and precision={self.precision!r} disagree: give one of them')
         if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
+        if self.tensorboard and importlib.util.find_spec('tensorboard') is None: raise ValueError(TENSORBOARD_INSTALL_HINT)
         return self
 
 PRESETS = {
@@ -365,7 +371,7 @@ class PeriodicEvaluation:
 
 # %% ../nbs/04_train.ipynb #e3492738
 RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
-             'keep_checkpoints', 'time_budget_minutes', 'train_device')
+             'keep_checkpoints', 'time_budget_minutes', 'train_device', 'tensorboard')
 
 def _log(msg, verbose):
     if verbose: print(msg, flush=True)
@@ -487,8 +493,11 @@ def iteration_line(m:dict, num_iterations:int, checkpoint:Path=None) -> str:
             + (f" -> {Path(checkpoint).name}" if checkpoint is not None else ''))
 
 def metric_sinks(run_dir, history:list, config:TrainConfig, verbose:bool=True, on_iteration=None) -> list:
-    "The run's metric sinks, each called as sink(metrics, checkpoint_path) after an iteration: metrics.jsonl, the printed line, `on_iteration`"
+    "The run's metric sinks, each called as sink(metrics, checkpoint_path) after an iteration: metrics.jsonl, TensorBoard's events (`config.tensorboard`), the printed line, `on_iteration`"
     sinks = [MetricsFile(run_dir, history)]
+    if config.tensorboard:
+        write_tensorboard(run_dir, history)                            # the run so far (a resumed run's whole history)
+        sinks.append(lambda m, path: write_tensorboard(run_dir, history))
     if verbose: sinks.append(lambda m, path: print(iteration_line(m, config.num_iterations, path), flush=True))
     if on_iteration is not None: sinks.append(lambda m, path: on_iteration(m))
     return sinks
@@ -573,6 +582,35 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         _log(f'[train] interrupted; workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run.run_dir}' if last is not None
              else 'no iteration was complete'), True)
     return history
+
+# %% ../nbs/04_train.ipynb #3e4af8bf
+_TB_WRITERS = {}   # run directory -> [its SummaryWriter, the last iteration written] (one writer per run and process)
+
+def _tb_tag(key:str) -> str:
+    "TensorBoard's tag for a metrics key: grouped as loss, arena, time and run"
+    group = ('loss' if key.endswith('loss') else 'arena' if key.startswith('vs_')
+             else 'time' if key.endswith(('_seconds', '_minutes')) else 'run')
+    return f'{group}/{key}'
+
+def write_tensorboard(run_dir, # the run's directory: events go to run_dir/tensorboard
+                      history:list): # the run's metrics so far, one dict per iteration (as in metrics.jsonl)
+    "Write a run's metrics for TensorBoard beside metrics.jsonl: the whole run at a session's first call, then new iterations"
+    try: from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        raise ImportError(TENSORBOARD_INSTALL_HINT) from None
+    key = str(Path(run_dir).resolve())
+    last = history[-1]['iteration'] + 1 if history else 0
+    if key not in _TB_WRITERS or _TB_WRITERS[key][1] > last:       # a new session, or a run that went back to an older checkpoint
+        if key in _TB_WRITERS: _TB_WRITERS[key][0].close()
+        _TB_WRITERS[key] = [SummaryWriter(str(Path(run_dir) / 'tensorboard'), purge_step=1), 0]   # hides earlier sessions' events
+    writer, done = _TB_WRITERS[key]
+    for m in history:
+        step = m['iteration'] + 1
+        if step <= done: continue
+        for k, x in m.items():
+            if k != 'iteration' and isinstance(x, (int, float)) and not isinstance(x, bool): writer.add_scalar(_tb_tag(k), x, step)
+    _TB_WRITERS[key][1] = max(done, last)
+    writer.flush()
 
 # %% ../nbs/04_train.ipynb #5da02bd7
 def _parser() -> argparse.ArgumentParser:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 
 # %% auto #0
-__all__ = ['PLAYER_COLORS', 'EMPTY', 'GRID', 'player_color', 'show_board', 'state_png', 'show_analysis', 'plot_history']
+__all__ = ['PLAYER_COLORS', 'EMPTY', 'GRID', 'ARENA_SERIES', 'player_color', 'show_board', 'state_png', 'show_analysis',
+           'plot_history', 'read_metrics']
 
 # %% ../nbs/05_viz.ipynb #6e262ba6
 import numpy as np
@@ -31,10 +32,11 @@ def _piece_shape(piece:int) -> list:
     return ORIENT_CELLS[ORIENT_PIECE.index(piece)]
 
 def show_board(state:State, last_move=None, ax=None, show_hands:bool=True, title:str=None):
-    "Draw `state` (and, unless `show_hands=False`, every player's pieces in hand); returns the matplotlib Figure"
+    "Draw `state` (and, unless `show_hands=False`, every player's pieces in hand); returns the matplotlib Figure (closed, so it shows once)"
     v = state.variant
     n, P = v.size, v.n_players
-    if ax is None:
+    own = ax is None                     # a figure of our own: closed before it is returned, so a notebook shows it once
+    if own:
         side = 5.2 if n == 14 else 6.5
         fig = plt.figure(figsize=(side, side + (0.45 * P if show_hands else 0)))
         gs = fig.add_gridspec(2 if show_hands else 1, 1, height_ratios=[n, 0.75 * P] if show_hands else [1], hspace=0.08)
@@ -61,6 +63,7 @@ def show_board(state:State, last_move=None, ax=None, show_hands:bool=True, title
     scores = state.scores()
     ax.set_title(title or ('   '.join(f'{p + 1}: {scores[p]:+d}' for p in range(P)) + ('   (over)' if state.is_over else f'   — {state.to_move + 1} to move')), fontsize=9)
     if hand_ax is not None: _draw_hands(hand_ax, state)
+    if own: plt.close(fig)
     return fig
 
 def _draw_hands(ax, state:State):
@@ -119,30 +122,50 @@ def show_analysis(state:State, player, simulations:int=None, top_k:int=6, seed:i
     ax.set_xticks(np.arange(n) + 0.5, [chr(ord('a') + c) for c in range(n)], fontsize=7)
     ax.set_yticks(np.arange(n) + 0.5, [str(r + 1) for r in range(n)], fontsize=7)
     ax.set_title(f'where the next piece goes ({int(res.visits.sum())} simulations; value {res.value:+.2f})', fontsize=8)
+    plt.close(fig)                                   # shown once, by whoever displays it
     return fig, res
 
 # %% ../nbs/05_viz.ipynb #0d3962f9
-def plot_history(history:list, fig=None):
-    "Four panels of a training run's metrics; returns the Figure"
+ARENA_SERIES = (('vs_random', 'vs random', 'o', -0.15), ('vs_greedy', 'vs greedy', 's', 0.0), ('vs_previous', 'vs previous', '^', 0.15))
+
+def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics`, or what `train.main` returns)
+                 fig=None): # a Figure to draw into (a dashboard redraws in place); None: a new one, closed before it is returned
+    "Four panels of a training run's metrics, each drawn from the first iteration on; returns the Figure"
+    own = fig is None
     fig = fig or plt.figure(figsize=(10, 6))
     fig.clear()
     axes = fig.subplots(2, 2)
     it = [h['iteration'] + 1 for h in history]
+    line = dict(marker='o', markersize=4)                  # markers: one iteration is a point, not an empty panel
     ax = axes[0, 0]; ax.bar(it, [h['samples'] for h in history], color=PLAYER_COLORS[4][0]); ax.set_title('samples per iteration')
     ax = axes[0, 1]
-    ax.plot(it, [h['policy_loss'] for h in history], label='policy'); ax.plot(it, [h['value_loss'] for h in history], label='value')
-    own = [(i, h['ownership_loss']) for i, h in zip(it, history) if h.get('ownership_loss')]   # runs with an ownership head
-    if own: ax.plot(*zip(*own), label='ownership')
-    ax.set_title('loss'); ax.legend()
+    ax.plot(it, [h['policy_loss'] for h in history], label='policy', **line); ax.plot(it, [h['value_loss'] for h in history], label='value', **line)
+    own_loss = [(i, h['ownership_loss']) for i, h in zip(it, history) if h.get('ownership_loss')]   # runs with an ownership head
+    if own_loss: ax.plot(*zip(*own_loss), label='ownership', **line)
+    ax.set_title('loss'); ax.legend(fontsize=8)
     ax = axes[1, 0]
-    ax.plot(it, [h['selfplay_seconds'] for h in history], label='self-play'); ax.plot(it, [h['train_seconds'] for h in history], label='training')
-    ax.set_title('seconds per iteration'); ax.legend()
+    ax.plot(it, [h['selfplay_seconds'] for h in history], label='self-play', **line)
+    ax.plot(it, [h['train_seconds'] for h in history], label='training', **line)
+    ax.set_title('seconds per iteration'); ax.legend(fontsize=8)
     ax = axes[1, 1]
-    for key, label in (('vs_random', 'vs random'), ('vs_greedy', 'vs greedy'), ('vs_previous', 'vs previous')):
-        pts = [(h['iteration'] + 1, h[key]) for h in history if key in h]
-        if pts: ax.plot(*zip(*pts), marker='o', label=label)
-    if it: ax.set_xlim(min(it) - 0.5, max(it) + 0.5)        # the same iterations as the other panels
-    ax.set_ylim(-0.02, 1.02); ax.set_title('arena score'); ax.legend() if ax.lines else ax.text(0.5, 0.5, 'no arena yet', ha='center')
-    for ax in axes.flat: ax.set_xlabel('iteration')
+    for key, label, marker, dx in ARENA_SERIES:           # each series its own marker and a small sideways offset: none hides another
+        pts = [(h['iteration'] + 1 + dx, h[key]) for h in history if key in h]
+        if pts: ax.plot(*zip(*pts), marker=marker, markersize=6, alpha=0.85, label=label)
+    ax.set_ylim(-0.05, 1.05); ax.set_title('arena score')
+    ax.legend(fontsize=8) if ax.lines else ax.text(0.5, 0.5, 'no arena yet', ha='center', transform=ax.transAxes)
+    for ax in axes.flat:
+        ax.set_xlabel('iteration')
+        if it: ax.set_xlim(min(it) - 0.6, max(it) + 0.6)      # every panel shows the same iterations
+        ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
+    if own: plt.close(fig)
     return fig
+
+# %% ../nbs/05_viz.ipynb #3a31b645
+def read_metrics(run_dir) -> list:
+    "The metrics of every iteration of the run in `run_dir` (its metrics.jsonl); [] when it has none yet"
+    import json
+    from pathlib import Path
+    path = Path(run_dir) / 'metrics.jsonl'
+    if not path.exists(): return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
