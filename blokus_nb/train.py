@@ -30,6 +30,7 @@ from .mcts import SearchConfig
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
 from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
 from .arena import arena, RandomPlayer, GreedyPlayer, MCTSPlayer
+from .strength import EnginePool, pentobi_command, find_pentobi, PentobiNotFound
 
 # %% ../nbs/04_train.ipynb #fe3c2ab0
 class ReplayBuffer:
@@ -170,6 +171,7 @@ class TrainConfig:
     eval_every:int=5                 # arena matches every this many iterations (0: never)
     eval_games:int=10                # games per arena match
     eval_simulations:int=64          # simulations per move of the network in arena matches
+    eval_pentobi_level:int=0         # > 0: the arena matches also play Pentobi at this level (1-9; its GTP engine, see strength)
     keep_checkpoints:int=3           # checkpoints kept in run_dir/checkpoints
     time_budget_minutes:float=0.0    # stop after the iteration that passes this many minutes (0: no limit)
     seed:int=0                       # seeds self-play, sampling and initialisation
@@ -191,7 +193,8 @@ class TrainConfig:
                   ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'), ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
                   ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'), ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
                   ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
-                  ('eval_simulations', self.eval_simulations >= 0, '>= 0'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
+                  ('eval_simulations', self.eval_simulations >= 0, '>= 0'),
+                  ('eval_pentobi_level', self.eval_pentobi_level in range(10), '0 (off) or a Pentobi level 1-9'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
                   ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
                   ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'"),
                   ('bf16', self.bf16 in (None, True, False), 'None, True or False'),
@@ -202,6 +205,9 @@ class TrainConfig:
             raise ValueError(f'bf16={self.bf16} and precision={self.precision!r} disagree: give one of them')
         if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
         if self.tensorboard and importlib.util.find_spec('tensorboard') is None: raise ValueError(TENSORBOARD_INSTALL_HINT)
+        if self.eval_pentobi_level:
+            try: find_pentobi()
+            except PentobiNotFound as e: raise ValueError(f'eval_pentobi_level={self.eval_pentobi_level}: {e}') from None
         return self
 
 PRESETS = {
@@ -212,7 +218,7 @@ PRESETS = {
                     eval_simulations=16),
     'gpu':     dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=True, num_training_steps=100),
     'default': dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=False, num_training_steps=100),
-    'cpu':     dict(num_iterations=80, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
+    'cpu':     dict(num_iterations=1000, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
                     buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, eval_every=0, time_budget_minutes=20.0),
 }
 
@@ -340,7 +346,7 @@ def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfi
 EVAL_OPENING_PLIES = 2   # arena games start from two random moves, one pair of games per opening (see `arena`)
 
 def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) -> dict:
-    "Arena scores of `net` (with search) against random, greedy and `previous`"
+    "Arena scores of `net` (with search) against random, greedy, `previous` and, with `config.eval_pentobi_level`, Pentobi at that level"
     player = lambda n, name: MCTSPlayer(n, config.eval_simulations, seed=seed, name=name)
     out = {}
     for name, opponent in [('vs_random', RandomPlayer(seed)), ('vs_greedy', GreedyPlayer(seed)),
@@ -348,6 +354,10 @@ def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) ->
         if opponent is None: continue
         out[name] = round(arena(player(net, 'net'), opponent, config.variant, config.eval_games,
                                opening_plies=EVAL_OPENING_PLIES, seed=seed).score, 4)
+    if config.eval_pentobi_level:                             # two copies of the engine think in parallel (see EnginePool)
+        level = config.eval_pentobi_level
+        with EnginePool([pentobi_command(level, config.variant, seed * 10 + k) for k in range(2)]) as pentobi:
+            out[f'vs_pentobi_L{level}'] = round(arena(player(net, 'net'), pentobi, config.variant, config.eval_games, seed=seed).score, 4)
     return out
 
 class PeriodicEvaluation:
@@ -371,7 +381,7 @@ class PeriodicEvaluation:
 
 # %% ../nbs/04_train.ipynb #e3492738
 RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
-             'keep_checkpoints', 'time_budget_minutes', 'train_device', 'tensorboard')
+             'keep_checkpoints', 'time_budget_minutes', 'train_device', 'tensorboard', 'eval_pentobi_level')
 
 def _log(msg, verbose):
     if verbose: print(msg, flush=True)
@@ -489,7 +499,7 @@ def iteration_line(m:dict, num_iterations:int, checkpoint:Path=None) -> str:
     "The line printed after an iteration"
     return (f"[train] iter {m['iteration'] + 1}/{num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
             f"{m['selfplay_mode']} on {m['selfplay_device']}), buffer {m['buffer']}, loss {m['policy_loss']:.3f} + "
-            f"{m['value_loss']:.3f} on {m['train_device']}" + ''.join(f', {k} {m[k]:.2f}' for k in ('vs_random', 'vs_greedy', 'vs_previous') if k in m)
+            f"{m['value_loss']:.3f} on {m['train_device']}" + ''.join(f', {k} {m[k]:.2f}' for k in m if k.startswith('vs_'))
             + (f" -> {Path(checkpoint).name}" if checkpoint is not None else ''))
 
 def metric_sinks(run_dir, history:list, config:TrainConfig, verbose:bool=True, on_iteration=None) -> list:

@@ -126,7 +126,7 @@ def show_analysis(state:State, player, simulations:int=None, top_k:int=6, seed:i
     return fig, res
 
 # %% ../nbs/05_viz.ipynb #0d3962f9
-ARENA_SERIES = (('vs_random', 'vs random', 'o', -0.15), ('vs_greedy', 'vs greedy', 's', 0.0), ('vs_previous', 'vs previous', '^', 0.15))
+ARENA_SERIES = (('vs_random', 'vs random', 'o', -0.15), ('vs_greedy', 'vs greedy', 's', 0.0), ('vs_previous', 'vs previous', '^', 0.15))   # then every vs_pentobi_L* key (diamonds)
 
 def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics`, or what `train.main` returns)
                  fig=None): # a Figure to draw into (a dashboard redraws in place); None: a new one, closed before it is returned
@@ -148,7 +148,9 @@ def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics
     ax.plot(it, [h['train_seconds'] for h in history], label='training', **line)
     ax.set_title('seconds per iteration'); ax.legend(fontsize=8)
     ax = axes[1, 1]
-    for key, label, marker, dx in ARENA_SERIES:           # each series its own marker and a small sideways offset: none hides another
+    pentobi = sorted({k for h in history for k in h if k.startswith('vs_pentobi_L')})   # `train`'s eval_pentobi_level
+    series = list(ARENA_SERIES) + [(k, f'vs Pentobi level {k[len("vs_pentobi_L"):]}', 'D', 0.3) for k in pentobi]
+    for key, label, marker, dx in series:                 # each series its own marker and a small sideways offset: none hides another
         pts = [(h['iteration'] + 1 + dx, h[key]) for h in history if key in h]
         if pts: ax.plot(*zip(*pts), marker=marker, markersize=6, alpha=0.85, label=label)
     ax.set_ylim(-0.05, 1.05); ax.set_title('arena score')
