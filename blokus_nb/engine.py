@@ -9,6 +9,7 @@ from collections import Counter
 from functools import cached_property
 from itertools import combinations
 import numpy as np
+from numba import njit
 
 # %% auto #0
 __all__ = ['PIECE_SHAPES', 'PIECE_NAMES', 'PIECE_SIZES', 'N_PIECES', 'ALL_PIECES', 'ORIENT_PIECE', 'ORIENT_CELLS', 'N_ORIENTS',
@@ -441,51 +442,70 @@ def random_game(variant='duo', rng:random.Random=None, seed:int=None) -> State:
 
 State.random_move = _random_move
 
-# %% ../nbs/00_engine.ipynb #9661b2d9
+# %% ../nbs/00_engine.ipynb #1882d5b5
 class _BatchTables:
-    "Per-variant numpy tables for the batched path"
+    "Per-variant tables for the batched kernels: each orientation's squares as (dy, dx) padded to 5, its size and piece"
     def __init__(self, v:Variant):
-        self.offsets = sorted({cell for cells in ORIENT_CELLS for cell in cells})        # distinct (dy, dx)
-        index = {d: i for i, d in enumerate(self.offsets)}
-        # orientation -> indices of its squares' shifts, padded to 5 by repetition (and/or are idempotent)
-        self.take = [np.array([index[cells[min(k, len(cells) - 1)]] for cells in ORIENT_CELLS], np.intp) for k in range(5)]
+        self.dy = np.array([[cells[min(k, len(cells) - 1)][0] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
+        self.dx = np.array([[cells[min(k, len(cells) - 1)][1] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
         self.orient_piece = np.array(ORIENT_PIECE, np.int64)
-        self.dtype = np.uint16 if v.size <= 16 else np.uint32     # one word per board row, bit c = column c
-        self.weights = (1 << np.arange(v.size)).astype(self.dtype)
+        self.nbytes = (v.size * v.stride + 7) // 8        # bytes of one bitboard
 
-# for every 16-bit word: how many bits are set, and their positions (lowest first)
-_POPCOUNT16 = np.unpackbits(np.arange(1 << 16, dtype='<u2').view(np.uint8).reshape(-1, 2), axis=1).sum(1).astype(np.uint8)
-_BITPOS16 = np.argsort(-((np.arange(1 << 16)[:, None] >> np.arange(16)) & 1), axis=1, kind='stable').astype(np.uint8)
+def _board_bytes(v:Variant, ints) -> np.ndarray:
+    "Bitboards -> (len(ints), nbytes) uint8, little-endian"
+    nb = v._batch.nbytes
+    return np.frombuffer(b''.join([x.to_bytes(nb, 'little') for x in ints]), np.uint8).reshape(len(ints), nb)
 
-def _row_masks(v:Variant, ints) -> np.ndarray:
-    "Bitboards -> (len(ints), size + 4) row words; the 4 extra rows are empty"
-    t = v._batch
-    rows = np.zeros((len(ints), v.size + 4), t.dtype)
-    rows[:, :v.size] = (_bits_to_grid(v, ints) * t.weights).sum(-1, dtype=t.dtype)
+@njit(cache=True, nogil=True)
+def _row_words(buf:np.ndarray, size:int, stride:int) -> np.ndarray:
+    "(k, nbytes) bitboard bytes -> (k, size + 4) uint32 row words, bit c = column c; the 4 extra rows are empty"
+    rows = np.zeros((buf.shape[0], size + 4), np.uint32)
+    for k in range(buf.shape[0]):
+        for r in range(size):
+            w = 0
+            for c in range(size):
+                b = r * stride + c
+                w |= ((buf[k, b >> 3] >> (b & 7)) & 1) << c
+            rows[k, r] = w
     return rows
 
-# %% ../nbs/00_engine.ipynb #7db43a7e
-def _decode_words(legal:np.ndarray, n:int) -> tuple:
-    "(n, 91, size) row words of legal anchors -> (sorted actions, offsets) in CSR form"
-    size = legal.shape[2]
-    halves = legal.dtype.itemsize // 2
-    words16 = np.ascontiguousarray(legal).reshape(-1).view(np.uint16)
-    nz = np.flatnonzero(words16 != 0)
-    w = words16[nz]
-    count = _POPCOUNT16[w]
-    word_of = np.repeat(np.arange(len(nz)), count)                  # one entry per legal action
-    first = np.cumsum(count, dtype=np.int64) - count
-    col = _BITPOS16[w[word_of], np.arange(len(word_of)) - first[word_of]].astype(np.int64)
-    row_index = nz[word_of]
-    if halves > 1:
-        col += 16 * (row_index % halves)
-        row_index //= halves
-    per_state = N_ORIENTS * size
-    state = row_index // per_state
-    actions = (row_index - state * per_state) * size + col           # = orient * size² + row * size + col
-    return actions, np.searchsorted(state, np.arange(n + 1))
-
-_CHUNK = 64  # larger batches run in chunks: the working set then stays in cache (measured: Classic 256 at once is 25% slower)
+@njit(cache=True, nogil=True)
+def _legal_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, dy:np.ndarray, dx:np.ndarray, piece:np.ndarray) -> tuple:
+    "Sorted legal actions (CSR) of n states from the bytes of their `free` (rows 0..n-1) and `corners` (rows n..2n-1) bitboards"
+    n = len(hands)
+    rows = _row_words(buf, size, stride)
+    n_or = dy.shape[0]
+    near = np.zeros(size, np.bool_)                    # anchor rows with a corner cell within reach (rows r..r+4)
+    hit_word, hit_base = np.empty(n * n_or * size, np.uint32), np.empty(n * n_or * size, np.int64)
+    offsets = np.zeros(n + 1, np.int64)
+    h = 0
+    for i in range(n):
+        count = 0
+        for r in range(size):
+            near[r] = (rows[n + i, r] | rows[n + i, r + 1] | rows[n + i, r + 2] | rows[n + i, r + 3] | rows[n + i, r + 4]) != 0
+        for o in range(n_or):
+            if not (hands[i] >> piece[o]) & 1: continue
+            for r in range(size):
+                if not near[r]: continue
+                f, t = np.uint32(0xFFFFFFFF), np.uint32(0)
+                for k in range(5):
+                    f &= rows[i, r + dy[o, k]] >> dx[o, k]
+                    t |= rows[n + i, r + dy[o, k]] >> dx[o, k]
+                m = f & t
+                if m:
+                    hit_word[h], hit_base[h] = m, (o * size + r) * size; h += 1
+                    while m:
+                        m &= m - np.uint32(1); count += 1
+        offsets[i + 1] = offsets[i] + count
+    actions = np.empty(offsets[n], np.int64)
+    j = 0
+    for k in range(h):                                 # hits are in (state, orientation, row) order: actions come out sorted
+        m, c = hit_word[k], 0
+        while m:
+            if m & 1:
+                actions[j] = hit_base[k] + c; j += 1
+            m >>= np.uint32(1); c += 1
+    return actions, offsets
 
 def batch_legal_actions(states) -> tuple:
     "Legal actions of many states at once: `(actions, offsets)`, state `i`'s sorted actions are `actions[offsets[i]:offsets[i+1]]`"
@@ -494,30 +514,13 @@ def batch_legal_actions(states) -> tuple:
     if n == 0: return np.zeros(0, np.int64), np.zeros(1, np.int64)
     v = states[0].variant
     if any(s.variant is not v for s in states): raise ValueError('batch_legal_actions needs states of one variant')
-    if n > _CHUNK:
-        parts = [batch_legal_actions(states[i:i + _CHUNK]) for i in range(0, n, _CHUNK)]
-        starts = np.cumsum([0] + [len(a) for a, _ in parts[:-1]])
-        offsets = np.concatenate([[0]] + [o[1:] + s0 for (_, o), s0 in zip(parts, starts)])
-        return np.concatenate([a for a, _ in parts]), offsets
-    t, size = v._batch, v.size
     frees, corners, hands = [], [], []
     for s in states:
         if s.is_over: f = c = 0
         else: f, c = _frontier(v, s.occ, s.to_move)
         frees.append(f); corners.append(c); hands.append(s.hands[s.to_move])
-    rows = _row_masks(v, frees + corners)                                         # (2n, size + 4)
-    shifted = np.stack([rows[:, dy:dy + size] >> t.dtype(dx) for dy, dx in t.offsets])   # (15, 2n, size)
-    k = len(t.offsets)
-    free_sh, corner_sh = shifted[:, :n].reshape(k, n * size), shifted[:, n:].reshape(k, n * size)
-    legal, touch = np.take(free_sh, t.take[0], 0), np.take(corner_sh, t.take[0], 0)   # (91, n * size)
-    tmp = np.empty_like(legal)
-    for idx in t.take[1:]:
-        legal &= np.take(free_sh, idx, 0, out=tmp)
-        touch |= np.take(corner_sh, idx, 0, out=tmp)
-    legal &= touch
-    legal = legal.reshape(N_ORIENTS, n, size)
-    legal *= ((np.array(hands, np.int64)[None, :] >> t.orient_piece[:, None]) & 1).astype(t.dtype)[:, :, None]
-    return _decode_words(legal.transpose(1, 0, 2), n)
+    t = v._batch
+    return _legal_kernel(_board_bytes(v, frees + corners), np.array(hands, np.int64), v.size, v.stride, t.dy, t.dx, t.orient_piece)
 
 def legal_action_mask(states) -> np.ndarray:
     "Dense boolean mask of legal actions, shape (len(states), n_actions)"

@@ -15,6 +15,7 @@ __all__ = ['SearchConfig', 'NetEvaluator', 'UniformEvaluator', 'Node', 'SearchTr
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import numpy as np
+from numba import njit
 from .engine import (State, new_game, get_variant, batch_legal_actions, action_to_move, move_to_action,
                               format_move)
 from .net import Evaluation, BlokusNet, predict, choose_precision
@@ -150,6 +151,17 @@ class SearchTree:
                 return
         self.root = Node(root.state.play(move))
 
+# %% ../nbs/02_mcts.ipynb #18d3f4c5
+@njit(cache=True, nogil=True)
+def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, coef:float, fpu:float) -> int:
+    "Index of the first child maximising W/N (fpu when unvisited) + coef * prior / (1 + N) + jitter"
+    best, pick = -np.inf, 0
+    for i in range(len(N)):
+        q = W[i] / N[i] if N[i] > 0 else fpu
+        s = q + coef * prior[i] / (1.0 + N[i]) + jitter[i]
+        if s > best: best, pick = s, i
+    return pick
+
 # %% ../nbs/02_mcts.ipynb #9f0240f8
 def _select_leaf(root:Node, c_puct:float, virtual_loss:float, first:int=None) -> tuple:
     "Walk from `root` to a leaf (unexpanded or terminal), taking child `first` at the root if given; returns (path of (node, index), leaf)"
@@ -158,8 +170,7 @@ def _select_leaf(root:Node, c_puct:float, virtual_loss:float, first:int=None) ->
         if first is not None: i, first = first, None
         else:
             prior = node.prior if node.noisy_prior is None else node.noisy_prior
-            score = node.q() + (c_puct * math.sqrt(max(node.visits, 1))) * prior / (1.0 + node.N) + node.jitter
-            i = int(score.argmax())
+            i = _puct_pick(node.W, node.N, prior, node.jitter, c_puct * math.sqrt(max(node.visits, 1)), node.value[node.state.to_move])
         if virtual_loss:
             node.N[i] += virtual_loss; node.W[i] -= virtual_loss; node.visits += virtual_loss
         path.append((node, i))
@@ -281,22 +292,80 @@ def halving_schedule(m:int, n:int) -> tuple:
     return tuple(schedule[:n])
 
 # %% ../nbs/02_mcts.ipynb #1561c027
+@njit(cache=True, nogil=True)
+def _block_sum(a:np.ndarray, lo:int, n:int) -> float:
+    "Sum of `a[lo:lo+n]`, n <= 128, in numpy's order: eight accumulators, then the rest one by one"
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n): res += a[i]
+        return res
+    r0, r1, r2, r3, r4, r5, r6, r7 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i, m = 8, n - n % 8
+    while i < m:
+        j = lo + i
+        r0 += a[j]; r1 += a[j + 1]; r2 += a[j + 2]; r3 += a[j + 3]; r4 += a[j + 4]; r5 += a[j + 5]; r6 += a[j + 6]; r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for j in range(lo + i, lo + n): res += a[j]
+    return res
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(a:np.ndarray, lo:int, n:int) -> float:
+    "Sum of `a[lo:lo+n]` in numpy's order (halves rounded to multiples of 8 down to blocks of 128), so sums agree bit for bit"
+    if n <= 128: return _block_sum(a, lo, n)
+    # numpy recurses; numba's cache cannot reload a recursive function, so walk the same tree with explicit stacks
+    t_lo, t_n, t_up = np.empty(128, np.int64), np.empty(128, np.int64), np.empty(128, np.bool_)
+    vals, nv, nt = np.empty(128), 0, 1
+    t_lo[0], t_n[0], t_up[0] = lo, n, False
+    while nt:
+        nt -= 1
+        l, m, up = t_lo[nt], t_n[nt], t_up[nt]
+        if up:                                             # both halves done: add them, left + right
+            vals[nv - 2] = vals[nv - 2] + vals[nv - 1]; nv -= 1
+        elif m <= 128:
+            vals[nv] = _block_sum(a, l, m); nv += 1
+        else:
+            n2 = m // 2
+            n2 -= n2 % 8
+            t_lo[nt], t_n[nt], t_up[nt] = l, m, True
+            t_lo[nt + 1], t_n[nt + 1], t_up[nt + 1] = l + n2, m - n2, False
+            t_lo[nt + 2], t_n[nt + 2], t_up[nt + 2] = l, n2, False
+            nt += 3
+    return vals[0]
+
+@njit(cache=True, nogil=True)
+def _completed_q(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float) -> np.ndarray:
+    "Completed Q from the arrays: W/N where visited, else v_mix (`v` blended with the visited children's prior-weighted Q)"
+    n = len(N)
+    q, pq, pp, k = np.zeros(n), np.empty(n), np.empty(n), 0
+    for i in range(n):
+        if N[i] > 0:
+            q[i] = W[i] / N[i]
+            p = max(prior[i], 1e-12)
+            pp[k] = p; pq[k] = p * q[i]; k += 1
+    total = 0.0 + _pairwise_sum(N, 0, n)
+    v_mix = v
+    if total > 0:
+        v_mix = (v_mix + total * ((0.0 + _pairwise_sum(pq, 0, k)) / (0.0 + _pairwise_sum(pp, 0, k)))) / (total + 1)
+    for i in range(n):
+        if N[i] <= 0: q[i] = v_mix
+    return q
+
+@njit(cache=True, nogil=True)
+def _q_bonus(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, c_visit:float, c_scale:float) -> np.ndarray:
+    "sigma(completed Q) from the arrays (see `q_bonus`)"
+    cq = _completed_q(W, N, prior, v)
+    lo, hi, top = cq.min(), cq.max(), N.max()
+    scale, span = (c_visit + top) * c_scale, max(hi - lo, 1e-8)
+    return scale * (cq - lo) / span
+
 def completed_q(node:Node) -> np.ndarray:
     "The mover's mean value of every child; unvisited children get `v_mix` (the network's value blended with the visited children's prior-weighted Q)"
-    me, visited = node.state.to_move, node.N > 0
-    q = np.divide(node.W, node.N, out=np.zeros(len(node.N)), where=visited)
-    total = node.N.sum()
-    v_mix = float(node.value[me])
-    if total > 0:
-        p = np.maximum(node.prior[visited], 1e-12)
-        v_mix = (v_mix + total * float((p * q[visited]).sum() / p.sum())) / (total + 1)
-    return np.where(visited, q, v_mix)
+    return _completed_q(node.W, node.N, node.prior, float(node.value[node.state.to_move]))
 
 def q_bonus(node:Node, config:SearchConfig) -> np.ndarray:
     "sigma(completed Q): completed Q rescaled to [0, 1] among the node's children, times (c_visit + most visits) * c_scale"
-    cq = completed_q(node)
-    lo, hi = cq.min(), cq.max()
-    return (config.gumbel_c_visit + node.N.max()) * config.gumbel_c_scale * (cq - lo) / max(hi - lo, 1e-8)
+    return _q_bonus(node.W, node.N, node.prior, float(node.value[node.state.to_move]), config.gumbel_c_visit, config.gumbel_c_scale)
 
 def improved_policy(node:Node, config:SearchConfig) -> np.ndarray:
     "The Gumbel root's training target: softmax(log prior + sigma(completed Q)) over the node's legal actions"
@@ -318,21 +387,44 @@ class GumbelRoot:
         self.candidates[np.argsort(-self.base, kind='stable')[:m]] = True
         self.fresh = np.zeros(n, np.int64)                 # visits in this search (the tree may hold older ones)
         self.schedule = halving_schedule(m, simulations) or (0,)
+        self.k = 0                                         # simulations started in this search (= fresh.sum())
 
-    def _best(self, among:np.ndarray) -> int:
-        return int(np.where(among, self.base + q_bonus(self.root, self.config), -np.inf).argmax())
+    def _best(self, due:int) -> int:
+        r, c = self.root, self.config
+        return _gumbel_pick(self.base, self.candidates, self.fresh, due, r.W, r.N, r.prior, float(r.value[r.state.to_move]),
+                            c.gumbel_c_visit, c.gumbel_c_scale)
 
     def next_action(self) -> int:
         "The root child the next simulation enters: the best candidate whose visits match the halving schedule"
-        k = int(self.fresh.sum())
-        due = self.candidates & (self.fresh == self.schedule[min(k, len(self.schedule) - 1)])
-        i = self._best(due if due.any() else self.candidates)
-        self.fresh[i] += 1
+        i = self._best(self.schedule[min(self.k, len(self.schedule) - 1)])
+        self.fresh[i] += 1; self.k += 1
         return i
 
     def choice(self) -> int:
         "The action halving chose: the best-scoring candidate among the most visited in this search"
-        return self._best(self.candidates & (self.fresh == self.fresh[self.candidates].max()))
+        return self._best(-1)
+
+@njit(cache=True, nogil=True)
+def _gumbel_pick(base, candidates, fresh, due, W, N, prior, v, c_visit, c_scale) -> int:
+    "The first maximum of base + sigma(completed Q) among the candidates with `due` fresh visits (none due: all candidates; `due` < 0: the most visited)"
+    n = len(N)
+    if due < 0:
+        due = -1
+        for i in range(n):
+            if candidates[i] and fresh[i] > due: due = fresh[i]
+    among = np.empty(n, np.bool_)
+    found = False
+    for i in range(n):
+        among[i] = candidates[i] and fresh[i] == due
+        found = found or among[i]
+    if not found: among[:] = candidates
+    bonus = _q_bonus(W, N, prior, v, c_visit, c_scale)
+    best, pick = -np.inf, 0
+    for i in range(n):
+        if among[i]:
+            s = base[i] + bonus[i]
+            if s > best: best, pick = s, i
+    return pick
 
 # %% ../nbs/02_mcts.ipynb #ea51ec6c
 class GameRecord(NamedTuple):
