@@ -280,6 +280,7 @@ def bench_search_free(variant:str='duo', games=(1, 64, 256), roots=('puct', 'gum
         for root in roots:
             if root not in ('puct', 'gumbel'): raise ValueError(f"unknown root {root!r}; allowed: 'puct', 'gumbel'")
             config = SearchConfig(simulations=simulations, gumbel_actions=gumbel_actions if root == 'gumbel' else 0)
+            selfplay(_FreeEvaluator(), variant, 1, config.replace(simulations=2), seed=seed)   # warm-up: caches, compiled code
             times, sims = [], 0
             for r in range(repeats):
                 t0 = time.process_time()

@@ -207,11 +207,11 @@ def outcome_from_scores(scores) -> list:
 # %% ../nbs/00_engine.ipynb #96de64f2
 class State:
     "An immutable Blokus position; create one with `new_game`"
-    __slots__ = ('variant', 'occ', 'hands', 'to_move', 'done', 'mono_last', 'moves', '_legal')
+    __slots__ = ('variant', 'occ', 'hands', 'to_move', 'done', 'mono_last', 'moves', '_legal', '_front')
 
     def __init__(self, variant:Variant, occ:tuple, hands:tuple, to_move:int, done:int=0, mono_last:int=0, moves:tuple=()):
         self.variant, self.occ, self.hands, self.to_move = variant, occ, hands, to_move
-        self.done, self.mono_last, self.moves, self._legal = done, mono_last, moves, None
+        self.done, self.mono_last, self.moves, self._legal, self._front = done, mono_last, moves, None, None
 
     @property
     def is_over(self) -> bool:
@@ -230,6 +230,11 @@ class State:
         "The mover's legal moves (empty only when the game is over); computed once and cached"
         if self._legal is None: self._legal = tuple(generate_moves(self))
         return self._legal
+
+    def _mover_frontier(self) -> tuple:
+        "`free` and `corners` of the player to move, computed once (`play` hands over the ones it computed)"
+        if self._front is None: self._front = _frontier(self.variant, self.occ, self.to_move)
+        return self._front
 
     def can_move(self, player:int) -> bool:
         "Does `player` have any legal placement here?"
@@ -263,7 +268,7 @@ def new_game(variant='duo') -> State:
 def generate_moves(state:State) -> list:
     "The mover's legal moves, always recomputed (`State.legal_moves` caches this)"
     if state.is_over: return []
-    free, corners = _frontier(state.variant, state.occ, state.to_move)
+    free, corners = state._mover_frontier()
     return state.variant._gen_moves(free, corners, state.hands[state.to_move]) if corners else []
 
 # %% ../nbs/00_engine.ipynb #358e151b
@@ -305,7 +310,7 @@ def _play(self:State, move:Move) -> State:
     piece = ORIENT_PIECE[o] if 0 <= o < N_ORIENTS else -1
     ok = False
     if piece >= 0 and self.hands[p] >> piece & 1:
-        free, corners = _frontier(v, self.occ, p)
+        free, corners = self._mover_frontier()
         mask = v.orient_masks[o] << anchor
         ok = not (mask & ~free) and bool(mask & corners)
     if not ok:
@@ -316,16 +321,18 @@ def _play(self:State, move:Move) -> State:
     occ, hands = tuple(occ), tuple(hands)
     mono = self.mono_last | 1 << p if piece == 0 else self.mono_last & ~(1 << p)
     done, n = self.done, v.n_players
-    nxt = (p + 1) % n
+    nxt, front = (p + 1) % n, None
     for i in range(1, n + 1):  # the next player with a legal move (possibly the mover again)
         q = (p + i) % n
         if done >> q & 1: continue
         free, corners = _frontier(v, occ, q)
         if corners and v._gen_any(free, corners, hands[q]):
-            nxt = q
+            nxt, front = q, (free, corners)
             break
         done |= 1 << q
-    return State(v, occ, hands, nxt, done, mono, self.moves + ((p, move),))
+    out = State(v, occ, hands, nxt, done, mono, self.moves + ((p, move),))
+    out._front = front         # the next mover's frontier: legal moves and planes need it again
+    return out
 
 State.play = _play
 
@@ -422,7 +429,7 @@ def _random_move(self:State, rng:random.Random=random) -> Move:
     "A uniformly random legal move, drawn with `rng` (a `random.Random`), without building the move list"
     if self.is_over: raise ValueError('the game is over: no player can move')
     if self._legal is not None: return self._legal[rng.randrange(len(self._legal))]
-    free, corners = _frontier(self.variant, self.occ, self.to_move)
+    free, corners = self._mover_frontier()
     hits = self.variant._gen_masks(free, corners, self.hands[self.to_move])
     k = rng.randrange(sum(m.bit_count() for _, m in hits))
     for ob, m in hits:
@@ -517,7 +524,7 @@ def batch_legal_actions(states) -> tuple:
     frees, corners, hands = [], [], []
     for s in states:
         if s.is_over: f = c = 0
-        else: f, c = _frontier(v, s.occ, s.to_move)
+        else: f, c = s._mover_frontier()
         frees.append(f); corners.append(c); hands.append(s.hands[s.to_move])
     t = v._batch
     return _legal_kernel(_board_bytes(v, frees + corners), np.array(hands, np.int64), v.size, v.stride, t.dy, t.dx, t.orient_piece)
@@ -535,22 +542,34 @@ def n_planes(variant) -> int:
     "Number of input planes `encode` makes for `variant`"
     return get_variant(variant).n_players * (2 + N_PIECES)
 
+@njit(cache=True, nogil=True)
+def _encode_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, n_pieces:int) -> np.ndarray:
+    "Planes from the bytes of each state's 2n bitboards (occupancy, then corners, players in turn order from the mover) and hands"
+    B, n = hands.shape
+    out = np.empty((B, n * (2 + n_pieces), size, size), np.float32)
+    for b in range(B):
+        for j in range(2 * n):
+            k = b * 2 * n + j
+            for r in range(size):
+                for c in range(size):
+                    bit = r * stride + c
+                    out[b, j, r, c] = (buf[k, bit >> 3] >> (bit & 7)) & 1
+        for i in range(n):
+            for p in range(n_pieces):
+                out[b, 2 * n + i * n_pieces + p] = (hands[b, i] >> p) & 1
+    return out
+
 def encode_batch(states) -> np.ndarray:
     "Planes of many states of one variant: shape (len(states), n_planes, size, size), float32"
     states = list(states)
     v = states[0].variant
-    n, B = v.n_players, len(states)
-    ints = []
+    n = v.n_players
+    ints, hands = [], []
     for s in states:
         order = [(s.to_move + i) % n for i in range(n)]
-        ints += [s.occ[p] for p in order] + [_frontier(v, s.occ, p)[1] for p in order]
-    grids = _bits_to_grid(v, ints).reshape(B, 2 * n, v.size, v.size)
-    hands = np.array([[s.hands[(s.to_move + i) % n] for i in range(n)] for s in states], np.int64)
-    in_hand = (hands[:, :, None] >> np.arange(N_PIECES)) & 1                       # (B, n, 21)
-    out = np.empty((B, n * (2 + N_PIECES), v.size, v.size), np.float32)
-    out[:, :2 * n] = grids
-    out[:, 2 * n:] = in_hand.reshape(B, n * N_PIECES)[:, :, None, None]
-    return out
+        ints += [s.occ[p] for p in order] + [s._mover_frontier()[1]] + [_frontier(v, s.occ, p)[1] for p in order[1:]]
+        hands.append([s.hands[p] for p in order])
+    return _encode_kernel(_board_bytes(v, ints), np.array(hands, np.int64).reshape(len(states), n), v.size, v.stride, N_PIECES)
 
 def encode(state:State) -> np.ndarray:
     "Network planes of one state, from the mover's side: shape (n_planes, size, size)"

@@ -114,8 +114,8 @@ class Node:
 
     def expand(self, actions:np.ndarray, priors:np.ndarray, value:np.ndarray, rng:np.random.Generator):
         "Attach the evaluator's legal actions, priors and value vector; `rng` draws the tie-breaking jitter"
-        self.actions, self.prior, self.value = actions, priors.astype(np.float64), np.asarray(value, np.float64)
-        self.N, self.W = np.zeros(len(actions)), np.zeros(len(actions))
+        self.actions, self.prior, self.value = actions, np.asarray(priors, np.float64), np.asarray(value, np.float64)
+        self.N, self.W = np.zeros((2, len(actions)))      # two rows of one allocation
         self.jitter = rng.random(len(actions)) * 1e-9   # breaks exact ties at random, not by action number
 
     def child(self, i:int) -> 'Node':
@@ -166,7 +166,7 @@ def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, 
 def _select_leaf(root:Node, c_puct:float, virtual_loss:float, first:int=None) -> tuple:
     "Walk from `root` to a leaf (unexpanded or terminal), taking child `first` at the root if given; returns (path of (node, index), leaf)"
     node, path = root, []
-    while node.expanded and not node.terminal:
+    while node.actions is not None and not node.terminal:
         if first is not None: i, first = first, None
         else:
             prior = node.prior if node.noisy_prior is None else node.noisy_prior
@@ -207,10 +207,9 @@ class SearchResult(NamedTuple):
 def _expand_all(pending:list, evaluator) -> list:
     "Evaluate the leaves `[(tree, path, node)]` in one call, expand them, return their value vectors"
     ev = evaluator([node.state for _, _, node in pending])
-    values = []
-    for k, (tree, _, node) in enumerate(pending):
-        node.expand(ev.actions_of(k), ev.priors_of(k), ev.values[k], tree.rng)
-        values.append(node.value)
+    priors, values, off = np.asarray(ev.priors, np.float64), np.asarray(ev.values, np.float64), ev.offsets.tolist()
+    for k, (tree, _, node) in enumerate(pending):      # every node gets views of the batch's float64 arrays
+        node.expand(ev.actions[off[k]:off[k + 1]], priors[off[k]:off[k + 1]], values[k], tree.rng)
     return values
 
 def _add_root_noise(tree:SearchTree, config:SearchConfig):
@@ -334,21 +333,30 @@ def _pairwise_sum(a:np.ndarray, lo:int, n:int) -> float:
     return vals[0]
 
 @njit(cache=True, nogil=True)
-def _completed_q(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float) -> np.ndarray:
-    "Completed Q from the arrays: W/N where visited, else v_mix (`v` blended with the visited children's prior-weighted Q)"
+def _v_mix(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, scratch:np.ndarray) -> tuple:
+    "(v_mix, lowest, highest completed Q): `v` blended with the visited children's prior-weighted Q; `scratch` holds 2 * len(N) floats"
     n = len(N)
-    q, pq, pp, k = np.zeros(n), np.empty(n), np.empty(n), 0
+    pq, pp, k = scratch[:n], scratch[n:], 0
+    lo, hi = np.inf, -np.inf
     for i in range(n):
         if N[i] > 0:
-            q[i] = W[i] / N[i]
+            q = W[i] / N[i]
             p = max(prior[i], 1e-12)
-            pp[k] = p; pq[k] = p * q[i]; k += 1
+            pp[k] = p; pq[k] = p * q; k += 1
+            lo, hi = min(lo, q), max(hi, q)
     total = 0.0 + _pairwise_sum(N, 0, n)
     v_mix = v
     if total > 0:
         v_mix = (v_mix + total * ((0.0 + _pairwise_sum(pq, 0, k)) / (0.0 + _pairwise_sum(pp, 0, k)))) / (total + 1)
-    for i in range(n):
-        if N[i] <= 0: q[i] = v_mix
+    if k < n: lo, hi = min(lo, v_mix), max(hi, v_mix)
+    return v_mix, lo, hi
+
+@njit(cache=True, nogil=True)
+def _completed_q(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float) -> np.ndarray:
+    "Completed Q from the arrays: W/N where visited, else v_mix (`v` blended with the visited children's prior-weighted Q)"
+    v_mix = _v_mix(W, N, prior, v, np.empty(2 * len(N)))[0]
+    q = np.empty(len(N))
+    for i in range(len(N)): q[i] = W[i] / N[i] if N[i] > 0 else v_mix
     return q
 
 @njit(cache=True, nogil=True)
@@ -388,11 +396,13 @@ class GumbelRoot:
         self.fresh = np.zeros(n, np.int64)                 # visits in this search (the tree may hold older ones)
         self.schedule = halving_schedule(m, simulations) or (0,)
         self.k = 0                                         # simulations started in this search (= fresh.sum())
+        self.picks = np.flatnonzero(self.candidates)       # the candidates' indices, in order
+        self.scratch = np.empty(2 * n)
 
     def _best(self, due:int) -> int:
         r, c = self.root, self.config
-        return _gumbel_pick(self.base, self.candidates, self.fresh, due, r.W, r.N, r.prior, float(r.value[r.state.to_move]),
-                            c.gumbel_c_visit, c.gumbel_c_scale)
+        return _gumbel_pick(self.base, self.picks, self.fresh, due, r.W, r.N, r.prior, float(r.value[r.state.to_move]),
+                            c.gumbel_c_visit, c.gumbel_c_scale, self.scratch)
 
     def next_action(self) -> int:
         "The root child the next simulation enters: the best candidate whose visits match the halving schedule"
@@ -405,25 +415,20 @@ class GumbelRoot:
         return self._best(-1)
 
 @njit(cache=True, nogil=True)
-def _gumbel_pick(base, candidates, fresh, due, W, N, prior, v, c_visit, c_scale) -> int:
-    "The first maximum of base + sigma(completed Q) among the candidates with `due` fresh visits (none due: all candidates; `due` < 0: the most visited)"
-    n = len(N)
+def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scratch) -> int:
+    "The first maximum of base + sigma(completed Q) among the candidates `picks` with `due` fresh visits (none due: all candidates; `due` < 0: the most visited)"
     if due < 0:
-        due = -1
-        for i in range(n):
-            if candidates[i] and fresh[i] > due: due = fresh[i]
-    among = np.empty(n, np.bool_)
+        for i in picks: due = max(due, fresh[i])
     found = False
-    for i in range(n):
-        among[i] = candidates[i] and fresh[i] == due
-        found = found or among[i]
-    if not found: among[:] = candidates
-    bonus = _q_bonus(W, N, prior, v, c_visit, c_scale)
+    for i in picks: found = found or fresh[i] == due
+    v_mix, lo, hi = _v_mix(W, N, prior, v, scratch)      # sigma as `_q_bonus` computes it, for the candidates only
+    scale, span = (c_visit + N.max()) * c_scale, max(hi - lo, 1e-8)
     best, pick = -np.inf, 0
-    for i in range(n):
-        if among[i]:
-            s = base[i] + bonus[i]
-            if s > best: best, pick = s, i
+    for i in picks:
+        if found and fresh[i] != due: continue
+        cq = W[i] / N[i] if N[i] > 0 else v_mix
+        s = base[i] + scale * (cq - lo) / span
+        if s > best: best, pick = s, i
     return pick
 
 # %% ../nbs/02_mcts.ipynb #ea51ec6c
