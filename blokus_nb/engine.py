@@ -451,12 +451,15 @@ State.random_move = _random_move
 
 # %% ../nbs/00_engine.ipynb #1882d5b5
 class _BatchTables:
-    "Per-variant tables for the batched kernels: each orientation's squares as (dy, dx) padded to 5, its size and piece"
+    "Per-variant tables for the batched kernels: the distinct square offsets, each orientation's squares as offset numbers (padded to 5), its height and piece"
     def __init__(self, v:Variant):
-        self.dy = np.array([[cells[min(k, len(cells) - 1)][0] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
-        self.dx = np.array([[cells[min(k, len(cells) - 1)][1] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
+        offsets = sorted({cell for cells in ORIENT_CELLS for cell in cells})          # the 15 distinct (dy, dx)
+        index = {d: i for i, d in enumerate(offsets)}
+        self.off_dy, self.off_dx = np.array([d[0] for d in offsets], np.int64), np.array([d[1] for d in offsets], np.int64)
+        self.take = np.array([[index[cells[min(k, len(cells) - 1)]] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
+        self.height = np.array([max(r for r, _ in cells) + 1 for cells in ORIENT_CELLS], np.int64)
         self.orient_piece = np.array(ORIENT_PIECE, np.int64)
-        self.nbytes = (v.size * v.stride + 7) // 8        # bytes of one bitboard
+        self.nbytes = (v.size * v.stride + 7) // 8 + 4    # bytes of one bitboard, plus 4 so a row can be read as 4 bytes
 
 def _board_bytes(v:Variant, ints) -> np.ndarray:
     "Bitboards -> (len(ints), nbytes) uint8, little-endian"
@@ -467,38 +470,42 @@ def _board_bytes(v:Variant, ints) -> np.ndarray:
 def _row_words(buf:np.ndarray, size:int, stride:int) -> np.ndarray:
     "(k, nbytes) bitboard bytes -> (k, size + 4) uint32 row words, bit c = column c; the 4 extra rows are empty"
     rows = np.zeros((buf.shape[0], size + 4), np.uint32)
+    mask = np.uint32((1 << size) - 1)
     for k in range(buf.shape[0]):
         for r in range(size):
-            w = 0
-            for c in range(size):
-                b = r * stride + c
-                w |= ((buf[k, b >> 3] >> (b & 7)) & 1) << c
-            rows[k, r] = w
+            b = r * stride
+            j = b >> 3                                    # a row (<= 20 bits at a bit offset < 8) lies within 4 bytes
+            w = np.uint32(buf[k, j]) | np.uint32(buf[k, j + 1]) << 8 | np.uint32(buf[k, j + 2]) << 16 | np.uint32(buf[k, j + 3]) << 24
+            rows[k, r] = (w >> (b & 7)) & mask
     return rows
 
 @njit(cache=True, nogil=True)
-def _legal_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, dy:np.ndarray, dx:np.ndarray, piece:np.ndarray) -> tuple:
+def _legal_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, off_dy:np.ndarray, off_dx:np.ndarray,
+                  take:np.ndarray, height:np.ndarray, piece:np.ndarray) -> tuple:
     "Sorted legal actions (CSR) of n states from the bytes of their `free` (rows 0..n-1) and `corners` (rows n..2n-1) bitboards"
     n = len(hands)
     rows = _row_words(buf, size, stride)
-    n_or = dy.shape[0]
-    near = np.zeros(size, np.bool_)                    # anchor rows with a corner cell within reach (rows r..r+4)
+    n_or, n_off = take.shape[0], len(off_dy)
+    sf, sc = np.empty((n_off, size), np.uint32), np.empty((n_off, size), np.uint32)   # free / corner rows shifted by each offset
     hit_word, hit_base = np.empty(n * n_or * size, np.uint32), np.empty(n * n_or * size, np.int64)
     offsets = np.zeros(n + 1, np.int64)
     h = 0
     for i in range(n):
-        count = 0
+        count, first, last = 0, size, -1               # the rows holding corner cells
         for r in range(size):
-            near[r] = (rows[n + i, r] | rows[n + i, r + 1] | rows[n + i, r + 2] | rows[n + i, r + 3] | rows[n + i, r + 4]) != 0
+            if rows[n + i, r]:
+                first, last = min(first, r), r
+        if last >= 0:
+            for d in range(n_off):
+                for r in range(size):
+                    sf[d, r] = rows[i, r + off_dy[d]] >> off_dx[d]
+                    sc[d, r] = rows[n + i, r + off_dy[d]] >> off_dx[d]
         for o in range(n_or):
-            if not (hands[i] >> piece[o]) & 1: continue
-            for r in range(size):
-                if not near[r]: continue
-                f, t = np.uint32(0xFFFFFFFF), np.uint32(0)
-                for k in range(5):
-                    f &= rows[i, r + dy[o, k]] >> dx[o, k]
-                    t |= rows[n + i, r + dy[o, k]] >> dx[o, k]
-                m = f & t
+            if last < 0 or not (hands[i] >> piece[o]) & 1: continue
+            t0, t1, t2, t3, t4 = take[o, 0], take[o, 1], take[o, 2], take[o, 3], take[o, 4]
+            for r in range(max(0, first - height[o] + 1), min(last + 1, size - height[o] + 1)):   # anchors that can reach a corner row
+                m = sf[t0, r] & sf[t1, r] & sf[t2, r] & sf[t3, r] & sf[t4, r]
+                if m: m &= sc[t0, r] | sc[t1, r] | sc[t2, r] | sc[t3, r] | sc[t4, r]
                 if m:
                     hit_word[h], hit_base[h] = m, (o * size + r) * size; h += 1
                     while m:
@@ -527,7 +534,8 @@ def batch_legal_actions(states) -> tuple:
         else: f, c = s._mover_frontier()
         frees.append(f); corners.append(c); hands.append(s.hands[s.to_move])
     t = v._batch
-    return _legal_kernel(_board_bytes(v, frees + corners), np.array(hands, np.int64), v.size, v.stride, t.dy, t.dx, t.orient_piece)
+    return _legal_kernel(_board_bytes(v, frees + corners), np.array(hands, np.int64), v.size, v.stride, t.off_dy, t.off_dx,
+                         t.take, t.height, t.orient_piece)
 
 def legal_action_mask(states) -> np.ndarray:
     "Dense boolean mask of legal actions, shape (len(states), n_actions)"
@@ -546,14 +554,13 @@ def n_planes(variant) -> int:
 def _encode_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, n_pieces:int) -> np.ndarray:
     "Planes from the bytes of each state's 2n bitboards (occupancy, then corners, players in turn order from the mover) and hands"
     B, n = hands.shape
+    rows = _row_words(buf, size, stride)
     out = np.empty((B, n * (2 + n_pieces), size, size), np.float32)
     for b in range(B):
         for j in range(2 * n):
-            k = b * 2 * n + j
             for r in range(size):
-                for c in range(size):
-                    bit = r * stride + c
-                    out[b, j, r, c] = (buf[k, bit >> 3] >> (bit & 7)) & 1
+                w = rows[b * 2 * n + j, r]
+                for c in range(size): out[b, j, r, c] = (w >> c) & 1
         for i in range(n):
             for p in range(n_pieces):
                 out[b, 2 * n + i * n_pieces + p] = (hands[b, i] >> p) & 1
