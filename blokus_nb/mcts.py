@@ -122,7 +122,11 @@ class Node:
         "The child reached by action index `i`, created on first use"
         node = self.children.get(i)
         if node is None:
-            node = self.children[i] = Node(self.state.play(action_to_move(self.state.variant, self.actions[i])))
+            s = self.state
+            v = s.variant
+            o, cell = divmod(int(self.actions[i]), v.size * v.size)     # `action_to_move`, inlined: this runs once per simulation
+            r, c = divmod(cell, v.size)
+            node = self.children[i] = Node(s.play(o << 10 | (r * v.stride + c)))
         return node
 
     def q(self) -> np.ndarray:
