@@ -551,11 +551,10 @@ def n_planes(variant) -> int:
     return get_variant(variant).n_players * (2 + N_PIECES)
 
 @njit(cache=True, nogil=True)
-def _encode_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, n_pieces:int) -> np.ndarray:
+def _encode_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, n_pieces:int, out:np.ndarray) -> np.ndarray:
     "Planes from the bytes of each state's 2n bitboards (occupancy, then corners, players in turn order from the mover) and hands"
     B, n = hands.shape
     rows = _row_words(buf, size, stride)
-    out = np.empty((B, n * (2 + n_pieces), size, size), np.float32)
     for b in range(B):
         for j in range(2 * n):
             for r in range(size):
@@ -576,7 +575,8 @@ def encode_batch(states) -> np.ndarray:
         order = [(s.to_move + i) % n for i in range(n)]
         ints += [s.occ[p] for p in order] + [s._mover_frontier()[1]] + [_frontier(v, s.occ, p)[1] for p in order[1:]]
         hands.append([s.hands[p] for p in order])
-    return _encode_kernel(_board_bytes(v, ints), np.array(hands, np.int64).reshape(len(states), n), v.size, v.stride, N_PIECES)
+    out = np.empty((len(states), n_planes(v), v.size, v.size), np.float32)   # numpy's allocator: huge pages for large batches
+    return _encode_kernel(_board_bytes(v, ints), np.array(hands, np.int64).reshape(len(states), n), v.size, v.stride, N_PIECES, out)
 
 def encode(state:State) -> np.ndarray:
     "Network planes of one state, from the mover's side: shape (n_planes, size, size)"
