@@ -11,7 +11,8 @@ from .engine import (VARIANTS, new_game, generate_moves, batch_legal_actions, ra
 
 # %% auto #0
 __all__ = ['BENCHMARKS', 'DEFAULT_VARIANTS', 'QUICK', 'benchmark_positions', 'median_us', 'bench_engine', 'bench_nn',
-           'bench_search', 'bench_selfplay', 'bench_learn', 'limit_cores', 'bench_gpu', 'machine_info', 'main']
+           'bench_search', 'bench_search_free', 'bench_selfplay', 'bench_learn', 'limit_cores', 'bench_gpu',
+           'machine_info', 'main']
 
 # %% ../nbs/90_bench.ipynb #2bec8878
 def benchmark_positions(variant:str, n_games:int, seed:int=0) -> list:
@@ -132,9 +133,12 @@ def _start_position(variant, rng):
         s = s.play(s.random_move(rng))
     return s if not s.is_over else new_game(variant)
 
-def bench_search(variant:str='duo', games=(1, 8, 32, 64), size:str='small', simulations:int=32,
-                 target_evals:int=3000, repeats:int=5, seed:int=0, bf16='auto') -> list:
-    "Simulations/s and network evaluations/s of batched search for each number of games `G`; a dict per G"
+def bench_search(variant:str='duo', games=None, size:str='small', simulations:int=32,
+                 target_evals:int=3000, repeats:int=None, seed:int=0, bf16='auto', evaluator:str='net') -> list:
+    "Simulations/s and network evaluations/s of batched search for each number of games `G` (default 1, 8, 32, 64); a dict per G. `evaluator='free'`: `bench_search_free`"
+    if evaluator == 'free': return bench_search_free(variant, games or (1, 64, 256), simulations=simulations, repeats=repeats or 3, seed=seed)
+    if evaluator != 'net': raise ValueError(f"unknown evaluator {evaluator!r}; allowed: 'net', 'free'")
+    games, repeats = games or (1, 8, 32, 64), repeats or 5
     import torch
     from blokus_nb.net import make_net, choose_precision
     from blokus_nb.mcts import SearchConfig, SearchTree, search, choose_move
@@ -167,6 +171,66 @@ def bench_search(variant:str='duo', games=(1, 8, 32, 64), size:str='small', simu
                     'efficiency': round(evals_per_s / raw, 3), 'mean_batch': round(ev.positions / ev.calls, 1),
                     'net_share': round(ev.net_s / total, 3), 'engine_share': round(ev.engine_s / total, 3),
                     'tree_share': round(1 - (ev.net_s + ev.engine_s) / total, 3), 'seconds': round(total, 2)})
+    return out
+
+# %% ../nbs/90_bench.ipynb #ee9b2a15
+class _FreeEvaluator:
+    "Everything an evaluation costs but the network: batched legal moves, planes, uniform priors, zero values"
+    def __init__(self): self.calls, self.positions, self.seconds = 0, 0, 0.0
+
+    def __call__(self, states):
+        from blokus_nb.net import Evaluation
+        actions, offsets = batch_legal_actions(states)
+        planes = encode_batch(states)                    # made and thrown away: the network would read them
+        counts = np.diff(offsets)
+        priors = np.repeat(1.0 / np.maximum(counts, 1), counts).astype(np.float32)
+        self.calls += 1; self.positions += len(states)
+        return Evaluation(actions, offsets, priors, np.zeros((len(states), states[0].variant.n_players), np.float32))
+
+_PHASES = {'selection': ('_select_leaf', '_select_leaves'), 'moves': ('_play', '_child_state'), 'legal_moves': ('batch_legal_actions',),
+           'encoding': ('encode_batch',), 'backup': ('_backup', '_undo_virtual_loss', '_backup_all'),
+           'root': ('next_action', 'choice', 'improved_policy', '_add_root_noise', 'choose_move')}
+
+def _phase_shares(profile) -> dict:
+    "Shares of the profiled `selfplay` call's time per phase of the search, from the cumulative times of the functions `_PHASES` names"
+    import pstats
+    stats, cum = pstats.Stats(profile).stats, {}
+    for (path, line, name), (_, _, _, ct, _) in stats.items():
+        if path.startswith('<blokus_nb'): continue                   # generated move generators: inside `_play`
+        cum[name] = cum.get(name, 0.0) + ct
+    out = {phase: sum(cum.get(f, 0.0) for f in names) for phase, names in _PHASES.items()}
+    out['selection'] = max(out['selection'] - out['moves'], 0.0)     # children are made (moves played) while selecting
+    total = cum['selfplay']
+    out['other'] = max(total - sum(out.values()), 0.0)
+    return {k: round(x / total, 3) for k, x in out.items()}
+
+def bench_search_free(variant:str='duo', games=(1, 64, 256), roots=('puct', 'gumbel'), simulations:int=32,
+                      gumbel_actions:int=16, repeats:int=3, seed:int=0, breakdown:bool=True) -> list:
+    "CPU µs per simulation of whole self-play games with the free evaluator, per G and root; a dict per (G, root)"
+    import cProfile
+    from blokus_nb.mcts import SearchConfig, selfplay
+    out = []
+    for G in games:
+        for root in roots:
+            if root not in ('puct', 'gumbel'): raise ValueError(f"unknown root {root!r}; allowed: 'puct', 'gumbel'")
+            config = SearchConfig(simulations=simulations, gumbel_actions=gumbel_actions if root == 'gumbel' else 0)
+            selfplay(_FreeEvaluator(), variant, 1, config.replace(simulations=2), seed=seed)   # warm-up: caches, compiled code
+            times, sims = [], 0
+            for r in range(repeats):
+                t0 = time.process_time()
+                records = selfplay(_FreeEvaluator(), variant, G, config, seed=seed + r)
+                times.append(time.process_time() - t0)
+                sims = sum(len(rec.moves) for rec in records) * simulations
+                times[-1] /= sims
+            row = {'bench': 'search', 'variant': get_variant(variant).name, 'games': G, 'root': root, 'evaluator': 'free',
+                   'simulations_per_move': simulations, 'sims': sims, 'repeats': repeats,
+                   'cpu_us_per_simulation': round(statistics.median(times) * 1e6, 2),
+                   'cpu_us_per_simulation_all': [round(t * 1e6, 2) for t in times]}
+            if breakdown:
+                prof = cProfile.Profile()
+                prof.runcall(selfplay, _FreeEvaluator(), variant, G, config, seed=seed)
+                row['profiled_shares'] = _phase_shares(prof)
+            out.append(row)
     return out
 
 # %% ../nbs/90_bench.ipynb #998f6b81
@@ -427,12 +491,17 @@ def main(argv=None):
     parser.add_argument('--quick', action='store_true', help='small sizes, for a smoke test')
     parser.add_argument('--modes', default=None, help='selfplay: comma-separated modes (sequential, cpu_workers, inference_server, ray)')
     parser.add_argument('--repeats', type=int, default=None, help='selfplay: plays per mode, the median is reported')
+    parser.add_argument('--evaluator', default=None, choices=('net', 'free'), help='search: free = everything but the network (CPU µs per simulation)')
     parser.add_argument('--minutes', type=float, default=None, help='learn: minutes of training (default 20)')
     parser.add_argument('--levels', default=None, help="learn: Pentobi levels of the final ladder, e.g. 1-5 (default 1-5; 0: none)")
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1: parser.error(f'--repeats must be >= 1, got {args.repeats}')
     extra = {k: v for k, v in (('modes', args.modes), ('repeats', args.repeats)) if v is not None}
-    if extra and args.which != ['selfplay']: parser.error('--modes and --repeats apply to the selfplay benchmark only')
+    if extra and args.which != ['selfplay'] and not (args.evaluator == 'free' and list(extra) == ['repeats']):
+        parser.error('--modes and --repeats apply to the selfplay benchmark only (--repeats also to search --evaluator free)')
+    if args.evaluator is not None:
+        if args.which != ['search']: parser.error('--evaluator applies to the search benchmark only')
+        extra['evaluator'] = args.evaluator
     if (args.minutes is not None or args.levels is not None) and args.which != ['learn']:
         parser.error('--minutes and --levels apply to the learn benchmark only')
     if args.minutes is not None:

@@ -9,6 +9,7 @@ from collections import Counter
 from functools import cached_property
 from itertools import combinations
 import numpy as np
+from numba import njit
 
 # %% auto #0
 __all__ = ['PIECE_SHAPES', 'PIECE_NAMES', 'PIECE_SIZES', 'N_PIECES', 'ALL_PIECES', 'ORIENT_PIECE', 'ORIENT_CELLS', 'N_ORIENTS',
@@ -206,11 +207,11 @@ def outcome_from_scores(scores) -> list:
 # %% ../nbs/00_engine.ipynb #96de64f2
 class State:
     "An immutable Blokus position; create one with `new_game`"
-    __slots__ = ('variant', 'occ', 'hands', 'to_move', 'done', 'mono_last', 'moves', '_legal')
+    __slots__ = ('variant', 'occ', 'hands', 'to_move', 'done', 'mono_last', 'moves', '_legal', '_front')
 
     def __init__(self, variant:Variant, occ:tuple, hands:tuple, to_move:int, done:int=0, mono_last:int=0, moves:tuple=()):
         self.variant, self.occ, self.hands, self.to_move = variant, occ, hands, to_move
-        self.done, self.mono_last, self.moves, self._legal = done, mono_last, moves, None
+        self.done, self.mono_last, self.moves, self._legal, self._front = done, mono_last, moves, None, None
 
     @property
     def is_over(self) -> bool:
@@ -229,6 +230,11 @@ class State:
         "The mover's legal moves (empty only when the game is over); computed once and cached"
         if self._legal is None: self._legal = tuple(generate_moves(self))
         return self._legal
+
+    def _mover_frontier(self) -> tuple:
+        "`free` and `corners` of the player to move, computed once (`play` hands over the ones it computed)"
+        if self._front is None: self._front = _frontier(self.variant, self.occ, self.to_move)
+        return self._front
 
     def can_move(self, player:int) -> bool:
         "Does `player` have any legal placement here?"
@@ -262,7 +268,7 @@ def new_game(variant='duo') -> State:
 def generate_moves(state:State) -> list:
     "The mover's legal moves, always recomputed (`State.legal_moves` caches this)"
     if state.is_over: return []
-    free, corners = _frontier(state.variant, state.occ, state.to_move)
+    free, corners = state._mover_frontier()
     return state.variant._gen_moves(free, corners, state.hands[state.to_move]) if corners else []
 
 # %% ../nbs/00_engine.ipynb #358e151b
@@ -304,7 +310,7 @@ def _play(self:State, move:Move) -> State:
     piece = ORIENT_PIECE[o] if 0 <= o < N_ORIENTS else -1
     ok = False
     if piece >= 0 and self.hands[p] >> piece & 1:
-        free, corners = _frontier(v, self.occ, p)
+        free, corners = self._mover_frontier()
         mask = v.orient_masks[o] << anchor
         ok = not (mask & ~free) and bool(mask & corners)
     if not ok:
@@ -315,16 +321,18 @@ def _play(self:State, move:Move) -> State:
     occ, hands = tuple(occ), tuple(hands)
     mono = self.mono_last | 1 << p if piece == 0 else self.mono_last & ~(1 << p)
     done, n = self.done, v.n_players
-    nxt = (p + 1) % n
+    nxt, front = (p + 1) % n, None
     for i in range(1, n + 1):  # the next player with a legal move (possibly the mover again)
         q = (p + i) % n
         if done >> q & 1: continue
         free, corners = _frontier(v, occ, q)
         if corners and v._gen_any(free, corners, hands[q]):
-            nxt = q
+            nxt, front = q, (free, corners)
             break
         done |= 1 << q
-    return State(v, occ, hands, nxt, done, mono, self.moves + ((p, move),))
+    out = State(v, occ, hands, nxt, done, mono, self.moves + ((p, move),))
+    out._front = front         # the next mover's frontier: legal moves and planes need it again
+    return out
 
 State.play = _play
 
@@ -421,7 +429,7 @@ def _random_move(self:State, rng:random.Random=random) -> Move:
     "A uniformly random legal move, drawn with `rng` (a `random.Random`), without building the move list"
     if self.is_over: raise ValueError('the game is over: no player can move')
     if self._legal is not None: return self._legal[rng.randrange(len(self._legal))]
-    free, corners = _frontier(self.variant, self.occ, self.to_move)
+    free, corners = self._mover_frontier()
     hits = self.variant._gen_masks(free, corners, self.hands[self.to_move])
     k = rng.randrange(sum(m.bit_count() for _, m in hits))
     for ob, m in hits:
@@ -441,51 +449,77 @@ def random_game(variant='duo', rng:random.Random=None, seed:int=None) -> State:
 
 State.random_move = _random_move
 
-# %% ../nbs/00_engine.ipynb #9661b2d9
+# %% ../nbs/00_engine.ipynb #1882d5b5
 class _BatchTables:
-    "Per-variant numpy tables for the batched path"
+    "Per-variant tables for the batched kernels: the distinct square offsets, each orientation's squares as offset numbers (padded to 5), its height and piece"
     def __init__(self, v:Variant):
-        self.offsets = sorted({cell for cells in ORIENT_CELLS for cell in cells})        # distinct (dy, dx)
-        index = {d: i for i, d in enumerate(self.offsets)}
-        # orientation -> indices of its squares' shifts, padded to 5 by repetition (and/or are idempotent)
-        self.take = [np.array([index[cells[min(k, len(cells) - 1)]] for cells in ORIENT_CELLS], np.intp) for k in range(5)]
+        offsets = sorted({cell for cells in ORIENT_CELLS for cell in cells})          # the 15 distinct (dy, dx)
+        index = {d: i for i, d in enumerate(offsets)}
+        self.off_dy, self.off_dx = np.array([d[0] for d in offsets], np.int64), np.array([d[1] for d in offsets], np.int64)
+        self.take = np.array([[index[cells[min(k, len(cells) - 1)]] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
+        self.height = np.array([max(r for r, _ in cells) + 1 for cells in ORIENT_CELLS], np.int64)
         self.orient_piece = np.array(ORIENT_PIECE, np.int64)
-        self.dtype = np.uint16 if v.size <= 16 else np.uint32     # one word per board row, bit c = column c
-        self.weights = (1 << np.arange(v.size)).astype(self.dtype)
+        self.nbytes = (v.size * v.stride + 7) // 8 + 4    # bytes of one bitboard, plus 4 so a row can be read as 4 bytes
 
-# for every 16-bit word: how many bits are set, and their positions (lowest first)
-_POPCOUNT16 = np.unpackbits(np.arange(1 << 16, dtype='<u2').view(np.uint8).reshape(-1, 2), axis=1).sum(1).astype(np.uint8)
-_BITPOS16 = np.argsort(-((np.arange(1 << 16)[:, None] >> np.arange(16)) & 1), axis=1, kind='stable').astype(np.uint8)
+def _board_bytes(v:Variant, ints) -> np.ndarray:
+    "Bitboards -> (len(ints), nbytes) uint8, little-endian"
+    nb = v._batch.nbytes
+    return np.frombuffer(b''.join([x.to_bytes(nb, 'little') for x in ints]), np.uint8).reshape(len(ints), nb)
 
-def _row_masks(v:Variant, ints) -> np.ndarray:
-    "Bitboards -> (len(ints), size + 4) row words; the 4 extra rows are empty"
-    t = v._batch
-    rows = np.zeros((len(ints), v.size + 4), t.dtype)
-    rows[:, :v.size] = (_bits_to_grid(v, ints) * t.weights).sum(-1, dtype=t.dtype)
+@njit(cache=True, nogil=True)
+def _row_words(buf:np.ndarray, size:int, stride:int) -> np.ndarray:
+    "(k, nbytes) bitboard bytes -> (k, size + 4) uint32 row words, bit c = column c; the 4 extra rows are empty"
+    rows = np.zeros((buf.shape[0], size + 4), np.uint32)
+    mask = np.uint32((1 << size) - 1)
+    for k in range(buf.shape[0]):
+        for r in range(size):
+            b = r * stride
+            j = b >> 3                                    # a row (<= 20 bits at a bit offset < 8) lies within 4 bytes
+            w = np.uint32(buf[k, j]) | np.uint32(buf[k, j + 1]) << 8 | np.uint32(buf[k, j + 2]) << 16 | np.uint32(buf[k, j + 3]) << 24
+            rows[k, r] = (w >> (b & 7)) & mask
     return rows
 
-# %% ../nbs/00_engine.ipynb #7db43a7e
-def _decode_words(legal:np.ndarray, n:int) -> tuple:
-    "(n, 91, size) row words of legal anchors -> (sorted actions, offsets) in CSR form"
-    size = legal.shape[2]
-    halves = legal.dtype.itemsize // 2
-    words16 = np.ascontiguousarray(legal).reshape(-1).view(np.uint16)
-    nz = np.flatnonzero(words16 != 0)
-    w = words16[nz]
-    count = _POPCOUNT16[w]
-    word_of = np.repeat(np.arange(len(nz)), count)                  # one entry per legal action
-    first = np.cumsum(count, dtype=np.int64) - count
-    col = _BITPOS16[w[word_of], np.arange(len(word_of)) - first[word_of]].astype(np.int64)
-    row_index = nz[word_of]
-    if halves > 1:
-        col += 16 * (row_index % halves)
-        row_index //= halves
-    per_state = N_ORIENTS * size
-    state = row_index // per_state
-    actions = (row_index - state * per_state) * size + col           # = orient * size² + row * size + col
-    return actions, np.searchsorted(state, np.arange(n + 1))
-
-_CHUNK = 64  # larger batches run in chunks: the working set then stays in cache (measured: Classic 256 at once is 25% slower)
+@njit(cache=True, nogil=True)
+def _legal_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, off_dy:np.ndarray, off_dx:np.ndarray,
+                  take:np.ndarray, height:np.ndarray, piece:np.ndarray) -> tuple:
+    "Sorted legal actions (CSR) of n states from the bytes of their `free` (rows 0..n-1) and `corners` (rows n..2n-1) bitboards"
+    n = len(hands)
+    rows = _row_words(buf, size, stride)
+    n_or, n_off = take.shape[0], len(off_dy)
+    sf, sc = np.empty((n_off, size), np.uint32), np.empty((n_off, size), np.uint32)   # free / corner rows shifted by each offset
+    hit_word, hit_base = np.empty(n * n_or * size, np.uint32), np.empty(n * n_or * size, np.int64)
+    offsets = np.zeros(n + 1, np.int64)
+    h = 0
+    for i in range(n):
+        count, first, last = 0, size, -1               # the rows holding corner cells
+        for r in range(size):
+            if rows[n + i, r]:
+                first, last = min(first, r), r
+        if last >= 0:
+            for d in range(n_off):
+                for r in range(size):
+                    sf[d, r] = rows[i, r + off_dy[d]] >> off_dx[d]
+                    sc[d, r] = rows[n + i, r + off_dy[d]] >> off_dx[d]
+        for o in range(n_or):
+            if last < 0 or not (hands[i] >> piece[o]) & 1: continue
+            t0, t1, t2, t3, t4 = take[o, 0], take[o, 1], take[o, 2], take[o, 3], take[o, 4]
+            for r in range(max(0, first - height[o] + 1), min(last + 1, size - height[o] + 1)):   # anchors that can reach a corner row
+                m = sf[t0, r] & sf[t1, r] & sf[t2, r] & sf[t3, r] & sf[t4, r]
+                if m: m &= sc[t0, r] | sc[t1, r] | sc[t2, r] | sc[t3, r] | sc[t4, r]
+                if m:
+                    hit_word[h], hit_base[h] = m, (o * size + r) * size; h += 1
+                    while m:
+                        m &= m - np.uint32(1); count += 1
+        offsets[i + 1] = offsets[i] + count
+    actions = np.empty(offsets[n], np.int64)
+    j = 0
+    for k in range(h):                                 # hits are in (state, orientation, row) order: actions come out sorted
+        m, c = hit_word[k], 0
+        while m:
+            if m & 1:
+                actions[j] = hit_base[k] + c; j += 1
+            m >>= np.uint32(1); c += 1
+    return actions, offsets
 
 def batch_legal_actions(states) -> tuple:
     "Legal actions of many states at once: `(actions, offsets)`, state `i`'s sorted actions are `actions[offsets[i]:offsets[i+1]]`"
@@ -494,30 +528,14 @@ def batch_legal_actions(states) -> tuple:
     if n == 0: return np.zeros(0, np.int64), np.zeros(1, np.int64)
     v = states[0].variant
     if any(s.variant is not v for s in states): raise ValueError('batch_legal_actions needs states of one variant')
-    if n > _CHUNK:
-        parts = [batch_legal_actions(states[i:i + _CHUNK]) for i in range(0, n, _CHUNK)]
-        starts = np.cumsum([0] + [len(a) for a, _ in parts[:-1]])
-        offsets = np.concatenate([[0]] + [o[1:] + s0 for (_, o), s0 in zip(parts, starts)])
-        return np.concatenate([a for a, _ in parts]), offsets
-    t, size = v._batch, v.size
     frees, corners, hands = [], [], []
     for s in states:
         if s.is_over: f = c = 0
-        else: f, c = _frontier(v, s.occ, s.to_move)
+        else: f, c = s._mover_frontier()
         frees.append(f); corners.append(c); hands.append(s.hands[s.to_move])
-    rows = _row_masks(v, frees + corners)                                         # (2n, size + 4)
-    shifted = np.stack([rows[:, dy:dy + size] >> t.dtype(dx) for dy, dx in t.offsets])   # (15, 2n, size)
-    k = len(t.offsets)
-    free_sh, corner_sh = shifted[:, :n].reshape(k, n * size), shifted[:, n:].reshape(k, n * size)
-    legal, touch = np.take(free_sh, t.take[0], 0), np.take(corner_sh, t.take[0], 0)   # (91, n * size)
-    tmp = np.empty_like(legal)
-    for idx in t.take[1:]:
-        legal &= np.take(free_sh, idx, 0, out=tmp)
-        touch |= np.take(corner_sh, idx, 0, out=tmp)
-    legal &= touch
-    legal = legal.reshape(N_ORIENTS, n, size)
-    legal *= ((np.array(hands, np.int64)[None, :] >> t.orient_piece[:, None]) & 1).astype(t.dtype)[:, :, None]
-    return _decode_words(legal.transpose(1, 0, 2), n)
+    t = v._batch
+    return _legal_kernel(_board_bytes(v, frees + corners), np.array(hands, np.int64), v.size, v.stride, t.off_dy, t.off_dx,
+                         t.take, t.height, t.orient_piece)
 
 def legal_action_mask(states) -> np.ndarray:
     "Dense boolean mask of legal actions, shape (len(states), n_actions)"
@@ -532,22 +550,33 @@ def n_planes(variant) -> int:
     "Number of input planes `encode` makes for `variant`"
     return get_variant(variant).n_players * (2 + N_PIECES)
 
+@njit(cache=True, nogil=True)
+def _encode_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, n_pieces:int, out:np.ndarray) -> np.ndarray:
+    "Planes from the bytes of each state's 2n bitboards (occupancy, then corners, players in turn order from the mover) and hands"
+    B, n = hands.shape
+    rows = _row_words(buf, size, stride)
+    for b in range(B):
+        for j in range(2 * n):
+            for r in range(size):
+                w = rows[b * 2 * n + j, r]
+                for c in range(size): out[b, j, r, c] = (w >> c) & 1
+        for i in range(n):
+            for p in range(n_pieces):
+                out[b, 2 * n + i * n_pieces + p] = (hands[b, i] >> p) & 1
+    return out
+
 def encode_batch(states) -> np.ndarray:
     "Planes of many states of one variant: shape (len(states), n_planes, size, size), float32"
     states = list(states)
     v = states[0].variant
-    n, B = v.n_players, len(states)
-    ints = []
+    n = v.n_players
+    ints, hands = [], []
     for s in states:
         order = [(s.to_move + i) % n for i in range(n)]
-        ints += [s.occ[p] for p in order] + [_frontier(v, s.occ, p)[1] for p in order]
-    grids = _bits_to_grid(v, ints).reshape(B, 2 * n, v.size, v.size)
-    hands = np.array([[s.hands[(s.to_move + i) % n] for i in range(n)] for s in states], np.int64)
-    in_hand = (hands[:, :, None] >> np.arange(N_PIECES)) & 1                       # (B, n, 21)
-    out = np.empty((B, n * (2 + N_PIECES), v.size, v.size), np.float32)
-    out[:, :2 * n] = grids
-    out[:, 2 * n:] = in_hand.reshape(B, n * N_PIECES)[:, :, None, None]
-    return out
+        ints += [s.occ[p] for p in order] + [s._mover_frontier()[1]] + [_frontier(v, s.occ, p)[1] for p in order[1:]]
+        hands.append([s.hands[p] for p in order])
+    out = np.empty((len(states), n_planes(v), v.size, v.size), np.float32)   # numpy's allocator: huge pages for large batches
+    return _encode_kernel(_board_bytes(v, ints), np.array(hands, np.int64).reshape(len(states), n), v.size, v.stride, N_PIECES, out)
 
 def encode(state:State) -> np.ndarray:
     "Network planes of one state, from the mover's side: shape (n_planes, size, size)"

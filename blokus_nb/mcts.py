@@ -15,6 +15,7 @@ __all__ = ['SearchConfig', 'NetEvaluator', 'UniformEvaluator', 'Node', 'SearchTr
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import numpy as np
+from numba import njit
 from .engine import (State, new_game, get_variant, batch_legal_actions, action_to_move, move_to_action,
                               format_move)
 from .net import Evaluation, BlokusNet, predict, choose_precision
@@ -113,15 +114,19 @@ class Node:
 
     def expand(self, actions:np.ndarray, priors:np.ndarray, value:np.ndarray, rng:np.random.Generator):
         "Attach the evaluator's legal actions, priors and value vector; `rng` draws the tie-breaking jitter"
-        self.actions, self.prior, self.value = actions, priors.astype(np.float64), np.asarray(value, np.float64)
-        self.N, self.W = np.zeros(len(actions)), np.zeros(len(actions))
+        self.actions, self.prior, self.value = actions, np.asarray(priors, np.float64), np.asarray(value, np.float64)
+        self.N, self.W = np.zeros((2, len(actions)))      # two rows of one allocation
         self.jitter = rng.random(len(actions)) * 1e-9   # breaks exact ties at random, not by action number
 
     def child(self, i:int) -> 'Node':
         "The child reached by action index `i`, created on first use"
         node = self.children.get(i)
         if node is None:
-            node = self.children[i] = Node(self.state.play(action_to_move(self.state.variant, self.actions[i])))
+            s = self.state
+            v = s.variant
+            o, cell = divmod(int(self.actions[i]), v.size * v.size)     # `action_to_move`, inlined: this runs once per simulation
+            r, c = divmod(cell, v.size)
+            node = self.children[i] = Node(s.play(o << 10 | (r * v.stride + c)))
         return node
 
     def q(self) -> np.ndarray:
@@ -150,16 +155,26 @@ class SearchTree:
                 return
         self.root = Node(root.state.play(move))
 
+# %% ../nbs/02_mcts.ipynb #18d3f4c5
+@njit(cache=True, nogil=True)
+def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, coef:float, fpu:float) -> int:
+    "Index of the first child maximising W/N (fpu when unvisited) + coef * prior / (1 + N) + jitter"
+    best, pick = -np.inf, 0
+    for i in range(len(N)):
+        q = W[i] / N[i] if N[i] > 0 else fpu
+        s = q + coef * prior[i] / (1.0 + N[i]) + jitter[i]
+        if s > best: best, pick = s, i
+    return pick
+
 # %% ../nbs/02_mcts.ipynb #9f0240f8
 def _select_leaf(root:Node, c_puct:float, virtual_loss:float, first:int=None) -> tuple:
     "Walk from `root` to a leaf (unexpanded or terminal), taking child `first` at the root if given; returns (path of (node, index), leaf)"
     node, path = root, []
-    while node.expanded and not node.terminal:
+    while node.actions is not None and not node.terminal:
         if first is not None: i, first = first, None
         else:
             prior = node.prior if node.noisy_prior is None else node.noisy_prior
-            score = node.q() + (c_puct * math.sqrt(max(node.visits, 1))) * prior / (1.0 + node.N) + node.jitter
-            i = int(score.argmax())
+            i = _puct_pick(node.W, node.N, prior, node.jitter, c_puct * math.sqrt(max(node.visits, 1)), node.value[node.state.to_move])
         if virtual_loss:
             node.N[i] += virtual_loss; node.W[i] -= virtual_loss; node.visits += virtual_loss
         path.append((node, i))
@@ -196,10 +211,9 @@ class SearchResult(NamedTuple):
 def _expand_all(pending:list, evaluator) -> list:
     "Evaluate the leaves `[(tree, path, node)]` in one call, expand them, return their value vectors"
     ev = evaluator([node.state for _, _, node in pending])
-    values = []
-    for k, (tree, _, node) in enumerate(pending):
-        node.expand(ev.actions_of(k), ev.priors_of(k), ev.values[k], tree.rng)
-        values.append(node.value)
+    priors, values, off = np.asarray(ev.priors, np.float64), np.asarray(ev.values, np.float64), ev.offsets.tolist()
+    for k, (tree, _, node) in enumerate(pending):      # every node gets views of the batch's float64 arrays
+        node.expand(ev.actions[off[k]:off[k + 1]], priors[off[k]:off[k + 1]], values[k], tree.rng)
     return values
 
 def _add_root_noise(tree:SearchTree, config:SearchConfig):
@@ -281,22 +295,89 @@ def halving_schedule(m:int, n:int) -> tuple:
     return tuple(schedule[:n])
 
 # %% ../nbs/02_mcts.ipynb #1561c027
+@njit(cache=True, nogil=True)
+def _block_sum(a:np.ndarray, lo:int, n:int) -> float:
+    "Sum of `a[lo:lo+n]`, n <= 128, in numpy's order: eight accumulators, then the rest one by one"
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n): res += a[i]
+        return res
+    r0, r1, r2, r3, r4, r5, r6, r7 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i, m = 8, n - n % 8
+    while i < m:
+        j = lo + i
+        r0 += a[j]; r1 += a[j + 1]; r2 += a[j + 2]; r3 += a[j + 3]; r4 += a[j + 4]; r5 += a[j + 5]; r6 += a[j + 6]; r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for j in range(lo + i, lo + n): res += a[j]
+    return res
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(a:np.ndarray, lo:int, n:int) -> float:
+    "Sum of `a[lo:lo+n]` in numpy's order (halves rounded to multiples of 8 down to blocks of 128), so sums agree bit for bit"
+    if n <= 128: return _block_sum(a, lo, n)
+    # numpy recurses; numba's cache cannot reload a recursive function, so walk the same tree with explicit stacks
+    t_lo, t_n, t_up = np.empty(128, np.int64), np.empty(128, np.int64), np.empty(128, np.bool_)
+    vals, nv, nt = np.empty(128), 0, 1
+    t_lo[0], t_n[0], t_up[0] = lo, n, False
+    while nt:
+        nt -= 1
+        l, m, up = t_lo[nt], t_n[nt], t_up[nt]
+        if up:                                             # both halves done: add them, left + right
+            vals[nv - 2] = vals[nv - 2] + vals[nv - 1]; nv -= 1
+        elif m <= 128:
+            vals[nv] = _block_sum(a, l, m); nv += 1
+        else:
+            n2 = m // 2
+            n2 -= n2 % 8
+            t_lo[nt], t_n[nt], t_up[nt] = l, m, True
+            t_lo[nt + 1], t_n[nt + 1], t_up[nt + 1] = l + n2, m - n2, False
+            t_lo[nt + 2], t_n[nt + 2], t_up[nt + 2] = l, n2, False
+            nt += 3
+    return vals[0]
+
+@njit(cache=True, nogil=True)
+def _v_mix(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, scratch:np.ndarray) -> tuple:
+    "(v_mix, lowest, highest completed Q): `v` blended with the visited children's prior-weighted Q; `scratch` holds 2 * len(N) floats"
+    n = len(N)
+    pq, pp, k = scratch[:n], scratch[n:], 0
+    lo, hi = np.inf, -np.inf
+    for i in range(n):
+        if N[i] > 0:
+            q = W[i] / N[i]
+            p = max(prior[i], 1e-12)
+            pp[k] = p; pq[k] = p * q; k += 1
+            lo, hi = min(lo, q), max(hi, q)
+    total = 0.0 + _pairwise_sum(N, 0, n)
+    v_mix = v
+    if total > 0:
+        v_mix = (v_mix + total * ((0.0 + _pairwise_sum(pq, 0, k)) / (0.0 + _pairwise_sum(pp, 0, k)))) / (total + 1)
+    if k < n: lo, hi = min(lo, v_mix), max(hi, v_mix)
+    return v_mix, lo, hi
+
+@njit(cache=True, nogil=True)
+def _completed_q(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float) -> np.ndarray:
+    "Completed Q from the arrays: W/N where visited, else v_mix (`v` blended with the visited children's prior-weighted Q)"
+    v_mix = _v_mix(W, N, prior, v, np.empty(2 * len(N)))[0]
+    q = np.empty(len(N))
+    for i in range(len(N)): q[i] = W[i] / N[i] if N[i] > 0 else v_mix
+    return q
+
+@njit(cache=True, nogil=True)
+def _q_bonus(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, c_visit:float, c_scale:float) -> np.ndarray:
+    "sigma(completed Q) from the arrays (see `q_bonus`)"
+    cq = _completed_q(W, N, prior, v)
+    lo, hi, top = cq.min(), cq.max(), N.max()
+    scale, span = (c_visit + top) * c_scale, max(hi - lo, 1e-8)
+    return scale * (cq - lo) / span
+
 def completed_q(node:Node) -> np.ndarray:
     "The mover's mean value of every child; unvisited children get `v_mix` (the network's value blended with the visited children's prior-weighted Q)"
-    me, visited = node.state.to_move, node.N > 0
-    q = np.divide(node.W, node.N, out=np.zeros(len(node.N)), where=visited)
-    total = node.N.sum()
-    v_mix = float(node.value[me])
-    if total > 0:
-        p = np.maximum(node.prior[visited], 1e-12)
-        v_mix = (v_mix + total * float((p * q[visited]).sum() / p.sum())) / (total + 1)
-    return np.where(visited, q, v_mix)
+    return _completed_q(node.W, node.N, node.prior, float(node.value[node.state.to_move]))
 
 def q_bonus(node:Node, config:SearchConfig) -> np.ndarray:
     "sigma(completed Q): completed Q rescaled to [0, 1] among the node's children, times (c_visit + most visits) * c_scale"
-    cq = completed_q(node)
-    lo, hi = cq.min(), cq.max()
-    return (config.gumbel_c_visit + node.N.max()) * config.gumbel_c_scale * (cq - lo) / max(hi - lo, 1e-8)
+    return _q_bonus(node.W, node.N, node.prior, float(node.value[node.state.to_move]), config.gumbel_c_visit, config.gumbel_c_scale)
 
 def improved_policy(node:Node, config:SearchConfig) -> np.ndarray:
     "The Gumbel root's training target: softmax(log prior + sigma(completed Q)) over the node's legal actions"
@@ -318,21 +399,41 @@ class GumbelRoot:
         self.candidates[np.argsort(-self.base, kind='stable')[:m]] = True
         self.fresh = np.zeros(n, np.int64)                 # visits in this search (the tree may hold older ones)
         self.schedule = halving_schedule(m, simulations) or (0,)
+        self.k = 0                                         # simulations started in this search (= fresh.sum())
+        self.picks = np.flatnonzero(self.candidates)       # the candidates' indices, in order
+        self.scratch = np.empty(2 * n)
 
-    def _best(self, among:np.ndarray) -> int:
-        return int(np.where(among, self.base + q_bonus(self.root, self.config), -np.inf).argmax())
+    def _best(self, due:int) -> int:
+        r, c = self.root, self.config
+        return _gumbel_pick(self.base, self.picks, self.fresh, due, r.W, r.N, r.prior, float(r.value[r.state.to_move]),
+                            c.gumbel_c_visit, c.gumbel_c_scale, self.scratch)
 
     def next_action(self) -> int:
         "The root child the next simulation enters: the best candidate whose visits match the halving schedule"
-        k = int(self.fresh.sum())
-        due = self.candidates & (self.fresh == self.schedule[min(k, len(self.schedule) - 1)])
-        i = self._best(due if due.any() else self.candidates)
-        self.fresh[i] += 1
+        i = self._best(self.schedule[min(self.k, len(self.schedule) - 1)])
+        self.fresh[i] += 1; self.k += 1
         return i
 
     def choice(self) -> int:
         "The action halving chose: the best-scoring candidate among the most visited in this search"
-        return self._best(self.candidates & (self.fresh == self.fresh[self.candidates].max()))
+        return self._best(-1)
+
+@njit(cache=True, nogil=True)
+def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scratch) -> int:
+    "The first maximum of base + sigma(completed Q) among the candidates `picks` with `due` fresh visits (none due: all candidates; `due` < 0: the most visited)"
+    if due < 0:
+        for i in picks: due = max(due, fresh[i])
+    found = False
+    for i in picks: found = found or fresh[i] == due
+    v_mix, lo, hi = _v_mix(W, N, prior, v, scratch)      # sigma as `_q_bonus` computes it, for the candidates only
+    scale, span = (c_visit + N.max()) * c_scale, max(hi - lo, 1e-8)
+    best, pick = -np.inf, 0
+    for i in picks:
+        if found and fresh[i] != due: continue
+        cq = W[i] / N[i] if N[i] > 0 else v_mix
+        s = base[i] + scale * (cq - lo) / span
+        if s > best: best, pick = s, i
+    return pick
 
 # %% ../nbs/02_mcts.ipynb #ea51ec6c
 class GameRecord(NamedTuple):

@@ -49,27 +49,36 @@ def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=2
 def records_to_samples(records:list, score_weight:float=0.0) -> Samples:
     "The training samples of finished games (one per recorded position: fast searches are skipped); see `value_targets` for `score_weight`"
     if not records: raise ValueError('no games: records_to_samples needs at least one finished game')
-    rows = []
-    for r in records:
+    states, pols, game_of, ends, targets = [], [], [], [], []
+    for g, r in enumerate(records):
         positions = r.states()
-        end = positions[-1].play(r.moves[-1][1]).board()       # the final board: -1 empty, else the owner
-        targets = value_targets(r, score_weight)
-        rows += [(s, pol, targets, end) for s, pol in zip(positions, r.policies) if pol is not None]
-    if not rows:                                               # every move was a fast search: no samples, but well-formed
+        ends.append(positions[-1].play(r.moves[-1][1]).board())  # the final board: -1 empty, else the owner
+        targets.append(value_targets(r, score_weight))
+        kept = [(s, pol) for s, pol in zip(positions, r.policies) if pol is not None]
+        states += [s for s, _ in kept]; pols += [pol for _, pol in kept]; game_of += [g] * len(kept)
+    if not states:                                             # every move was a fast search: no samples, but well-formed
         v = get_variant(records[0].variant)
         return Samples(np.zeros((0, n_planes(v), v.size, v.size), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.float32),
                        np.zeros(1, np.int64), np.zeros((0, v.n_players), np.float32), np.zeros(0, np.uint8),
                        np.zeros((0, v.size, v.size), np.uint8))
-    states = [s for s, *_ in rows]
-    acts, probs = [pol[0] for _, pol, *_ in rows], [pol[1] for _, pol, *_ in rows]
+    acts, probs = [a for a, _ in pols], [p for _, p in pols]
     offsets = np.concatenate([[0], np.cumsum([len(a) for a in acts])]).astype(np.int64)
-    outcomes = np.array([t for _, _, t, _ in rows], np.float32)
+    game_of, movers = np.array(game_of), np.array([s.to_move for s in states], np.int64)
     n = states[0].variant.n_players
-    ownership = np.stack([np.where(b >= 0, 1 + (b.astype(np.int64) - s.to_move) % n, 0) for s, _, _, b in rows]).astype(np.uint8)
-    values = values_to_mover(outcomes, [s.to_move for s in states]).astype(np.float32)
-    symmetries = np.array([sum(1 << s for s in valid_symmetries(st)) for st in states], np.uint8)
+    end = np.stack(ends)[game_of].astype(np.int64)                # (N, size, size): each sample's final board
+    ownership = np.where(end >= 0, 1 + (end - movers[:, None, None]) % n, 0).astype(np.uint8)
+    values = values_to_mover(np.stack(targets)[game_of], movers).astype(np.float32)
     return Samples(encode_batch(states).astype(np.uint8), np.concatenate(acts).astype(np.int64),
-                   np.concatenate(probs).astype(np.float32), offsets, values, symmetries, ownership)
+                   np.concatenate(probs).astype(np.float32), offsets, values, _symmetry_bits(states), ownership)
+
+def _symmetry_bits(states:list) -> np.ndarray:
+    "uint8 bitmask of each state's valid symmetries; they depend only on which players have not placed a piece yet"
+    by_waiting, out = {}, np.empty(len(states), np.uint8)
+    for i, s in enumerate(states):
+        waiting = tuple(bits == 0 for bits in s.occ)
+        if waiting not in by_waiting: by_waiting[waiting] = sum(1 << k for k in valid_symmetries(s))
+        out[i] = by_waiting[waiting]
+    return out
 
 # %% ../nbs/03_selfplay_pool.ipynb #0014c95d
 MODES = ('sequential', 'cpu_workers', 'inference_server')
