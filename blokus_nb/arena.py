@@ -171,11 +171,15 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=0) -> Player:
-    "A player from its command-line name: `random`, `greedy`, `mcts`, or a network checkpoint's path (`gumbel_actions` > 0: Gumbel root)"
+    "A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`), or a network checkpoint's path (`gumbel_actions` > 0: Gumbel root)"
     tag = f'-gumbel{gumbel_actions}' if gumbel_actions else ''
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
     if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions)
+    if spec == 'pretrained':
+        from blokus_nb.net import load_pretrained, best_device
+        return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
+                          bf16='auto', gumbel_actions=gumbel_actions)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
@@ -183,14 +187,14 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
                           gumbel_actions=gumbel_actions)
-    raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts or the path of a network checkpoint')
+    raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
 
 def main(argv=None):
     "Play a match from the command line"
     import argparse, json
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.arena', description='Play a seat-balanced match between two players.')
-    parser.add_argument('a', help='random, greedy, mcts or a checkpoint path')
-    parser.add_argument('b', help='random, greedy, mcts or a checkpoint path')
+    parser.add_argument('a', help='random, greedy, mcts, pretrained or a checkpoint path')
+    parser.add_argument('b', help='random, greedy, mcts, pretrained or a checkpoint path')
     parser.add_argument('--variant', default='duo', choices=['duo', 'classic'])
     parser.add_argument('--games', type=int, default=20, help='number of games (default 20)')
     parser.add_argument('--simulations', type=int, default=100, help='simulations per move of search players (default 100)')

@@ -163,13 +163,14 @@ def engine_from_args(argv=None) -> GTPEngine:
     "The `GTPEngine` that the command line `argv` describes (see `main`)"
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.gtp',
                                      description="A Blokus engine speaking Pentobi's GTP dialect on standard input and output.")
-    parser.add_argument('--checkpoint', default=None, help='a network saved by save_net (plays its own variant)')
-    parser.add_argument('--player', default=None, help='random, greedy or mcts instead of a network')
+    parser.add_argument('--checkpoint', default=None, help='a network saved by save_net (plays its own variant); default: the network that ships (load_pretrained)')
+    parser.add_argument('--player', default=None, help='random, greedy, mcts or pretrained instead of a network file')
     parser.add_argument('--variant', default=None, choices=list(VARIANTS), help='the game at start-up (default: the network\'s, else duo)')
     parser.add_argument('--simulations', type=int, default=200, help='search simulations per move (default 200)')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
-    if (args.checkpoint is None) == (args.player is None): parser.error('give exactly one of --checkpoint PATH and --player NAME')
+    if args.checkpoint is not None and args.player is not None: parser.error('give one of --checkpoint PATH and --player NAME, not both')
+    if args.checkpoint is None and args.player is None: args.player = 'pretrained'   # the network that ships with the package
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.checkpoint is not None:
         from blokus_nb.net import load_net
@@ -179,7 +180,7 @@ def engine_from_args(argv=None) -> GTPEngine:
         if args.variant not in (None, net_variant): parser.error(f'{args.checkpoint} is a {net_variant} network, not {args.variant}')
         spec, variant = args.checkpoint, net_variant
     else:
-        if args.player not in ('random', 'greedy', 'mcts'): parser.error(f'unknown player {args.player!r}: use random, greedy or mcts')
+        if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
     return GTPEngine(lambda v: make_player(spec, v, args.simulations, args.seed), variant)
 

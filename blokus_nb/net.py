@@ -4,16 +4,17 @@
 
 # %% ../nbs/01_net.ipynb #b71b4b56
 from __future__ import annotations
-import dataclasses, os, tempfile, time
+import dataclasses, importlib.resources, os, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['NET_SIZES', 'PIECE_WINDOW', 'PRECISIONS', 'NET_FORMAT', 'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet',
-           'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'as_precision', 'autocast_dtype',
-           'evaluate_planes', 'predict', 'net_state', 'net_from_state', 'atomic_torch_save', 'save_net', 'load_net',
-           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
+__all__ = ['NET_SIZES', 'PIECE_WINDOW', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED', 'NetConfig', 'net_config', 'ResidualBlock',
+           'BlokusNet', 'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'as_precision',
+           'autocast_dtype', 'evaluate_planes', 'predict', 'net_state', 'net_from_state', 'atomic_torch_save',
+           'save_net', 'load_net', 'pretrained_path', 'load_pretrained', 'best_device', 'Precision', 'precision_rule',
+           'device_precision', 'choose_precision', 'make_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -228,6 +229,22 @@ def load_net(path, device='cpu') -> BlokusNet:
         state = state['net']                              # a training checkpoint (blokus_nb.train) holds the network too
     try: return net_from_state(state, device)
     except ValueError as e: raise ValueError(f'{path}: {e}') from None
+
+# %% ../nbs/01_net.ipynb #f1e1d002
+PRETRAINED = {'duo': 'duo.pt'}   # variant -> its shipped network, in the package's pretrained/ folder
+
+def pretrained_path(variant='duo') -> Path:
+    "The file of the trained network that ships with the package for `variant`; ValueError naming the variants that have one"
+    v = get_variant(variant).name
+    if v not in PRETRAINED:
+        raise ValueError(f'no trained {v} network ships with blokus_nb (only {", ".join(PRETRAINED)}); train one with blokus_nb.train')
+    path = Path(str(importlib.resources.files('blokus_nb'))) / 'pretrained' / PRETRAINED[v]
+    if not path.is_file(): raise FileNotFoundError(f'the shipped {v} network {path} is missing: reinstall blokus_nb')
+    return path
+
+def load_pretrained(variant='duo', device='cpu') -> BlokusNet:
+    "The trained network that ships with the package for `variant`, on `device`, ready to play (loaded with weights_only=True)"
+    return load_net(pretrained_path(variant), device).eval()
 
 # %% ../nbs/01_net.ipynb #cb59a928
 def best_device() -> torch.device:

@@ -6,14 +6,15 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['COLOR_NAMES', 'PlaySession', 'play']
+__all__ = ['COLOR_NAMES', 'PlaySession', 'default_opponent', 'play']
 
 # %% ../nbs/06_play.ipynb #0befdf54
 import re
 from pathlib import Path
 from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell, sym_cell, save_sgf,
                               normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE, PIECE_NAMES, N_PIECES, PIECE_SIZES)
-from .arena import Player, GreedyPlayer
+from .arena import Player, GreedyPlayer, MCTSPlayer
+from .net import load_pretrained
 
 # %% ../nbs/06_play.ipynb #a2897a5a
 COLOR_NAMES = {2: ('purple', 'orange'), 4: ('blue', 'yellow', 'red', 'green')}   # as the boards draw them (Pentobi's colours)
@@ -195,8 +196,14 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
     return (f'<div style="display:flex;align-items:{"flex-start" if box else "flex-end"};justify-content:center;'
             f'width:{frame}px;height:{frame}px;overflow:hidden">{grid}</div>')
 
+def default_opponent(variant='duo', simulations:int=32) -> Player:
+    "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`) with search, else the greedy player"
+    try: net = load_pretrained(variant)
+    except ValueError: return GreedyPlayer()
+    return MCTSPlayer(net, simulations, name='blokus_nb network')
+
 def play(variant:str='duo', # 'duo' or 'classic'
-         opponent:Player=None, # who plays the other seats (default: the greedy player)
+         opponent:Player=None, # who plays the other seats (default: the network that ships with the package, 32 simulations; greedy where none ships)
          human_seats=(0,), # the person's seats; the "first move" switch swaps them with the opponent's
          background:bool=True, # search in a thread, so the board stays responsive and shows "thinking…"
          strengths=(8, 32, 128, 512)): # simulations offered when `opponent` searches (an `MCTSPlayer`)
@@ -204,7 +211,7 @@ def play(variant:str='duo', # 'duo' or 'classic'
     import threading
     import ipywidgets as W
     from blokus_nb.viz import player_color, EMPTY
-    session = PlaySession(variant, opponent, human_seats)
+    session = PlaySession(variant, opponent or default_opponent(variant), human_seats)
     v = session.variant
     n, P = v.size, v.n_players
     px = 28 if n <= 14 else 24                                   # cell size: the board keeps its size whatever happens

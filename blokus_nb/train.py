@@ -14,9 +14,9 @@ __all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT
            'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config',
            'saved_config', 'save_checkpoint', 'load_checkpoint', 'checkpoint_precision', 'latest_checkpoint', 'lr_at',
            'train_steps', 'evaluate', 'PeriodicEvaluation', 'RunStart', 'start_run', 'pick_train_device', 'Learner',
-           'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler', 'MetricsFile',
-           'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config', 'open_pool',
-           'main', 'write_tensorboard', 'cli']
+           'initial_net', 'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler',
+           'MetricsFile', 'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config',
+           'open_pool', 'main', 'write_tensorboard', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 import torch
 import torch.nn.functional as F
 from .engine import get_variant, n_planes, action_permutation, transform_planes
-from .net import (BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save,
+from .net import (load_net, load_pretrained, net_config, BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save,
                            PRECISIONS, as_precision, autocast_dtype, device_precision)
 from .mcts import SearchConfig
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
@@ -160,6 +160,7 @@ class TrainConfig:
     warmup_fraction:float=0.05       # share of all steps spent warming the learning rate up
     variant:str='duo'                # 'duo' or 'classic'
     net_size:str='small'             # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
+    init_net:str=None                # a new run starts from this network instead of random weights: 'pretrained' (the one that ships) or a network file; its shape must be net_size's
     simulations:int=64               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
     temperature_plies:int=8          # opening plies played with temperature 1 (PUCT root)
@@ -188,7 +189,8 @@ class TrainConfig:
                   ('num_training_steps', self.num_training_steps >= 0, '>= 0'), ('buffer_size', self.buffer_size >= 1, '>= 1'),
                   ('batch_size', self.batch_size >= 1, '>= 1'), ('lr', self.lr > 0, '> 0'), ('weight_decay', self.weight_decay >= 0, '>= 0'),
                   ('warmup_fraction', 0 <= self.warmup_fraction < 1, 'in [0, 1)'), ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
-                  ('net_size', self.net_size in NET_SIZES, ', '.join(NET_SIZES)), ('simulations', self.simulations >= 1, '>= 1'),
+                  ('net_size', self.net_size in NET_SIZES, ', '.join(NET_SIZES)),
+                  ('init_net', self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(), "None, 'pretrained' or the path of a network file"), ('simulations', self.simulations >= 1, '>= 1'),
                   ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'), ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),
                   ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'), ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
                   ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'), ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
@@ -438,10 +440,23 @@ class Learner:
                                             time_fraction, progress, scaler=self.scaler)
         return pl, vl, ol
 
+def initial_net(config:TrainConfig, device='cpu') -> BlokusNet:
+    "The network a new run starts from: `config.init_net` ('pretrained' or a network file) when set, else seeded random weights of `net_size`"
+    if not config.init_net: return make_net(config.net_size, config.variant, seed=config.seed).to(device)
+    net = load_pretrained(config.variant, device) if config.init_net == 'pretrained' else load_net(config.init_net, device)
+    want = net_config(config.net_size, config.variant)
+    if net.config != want:
+        c = net.config
+        sizes = [name for name in NET_SIZES if net_config(name, c.variant) == c]
+        raise ValueError(f"init_net {config.init_net!r} is a {c.variant} network of {c.blocks} blocks x {c.channels} channels"
+                         + (f" (net_size {sizes[0]!r})" if sizes else '') + f"; this run is a {config.net_size!r} {config.variant} network: "
+                         + (f"pass net_size={sizes[0]!r}" if sizes and c.variant == config.variant else 'choose a network that matches'))
+    return net.train()
+
 def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=None, np_rng:np.random.Generator=None) -> Learner:
     "A new seeded `Learner` on `device`, or the `checkpoint`'s (then `np_rng`, Python's and torch's generators get their saved states)"
     if checkpoint is None:
-        net = make_net(config.net_size, config.variant, seed=config.seed).to(device)
+        net = initial_net(config, device)
         return Learner(net, torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay),
                        ReplayBuffer(config.buffer_size, config.variant))
     net = net_from_state(checkpoint['net'], device)
