@@ -34,7 +34,7 @@ def test_package_imports_without_notebook_tools():
             def find_spec(self, name, path=None, target=None):
                 if name.split('.')[0] in BLOCKED: raise ImportError(f'{name} is blocked in this test')
         sys.meta_path.insert(0, Block())
-        for m in ('engine', 'net', 'mcts', 'arena', 'selfplay_pool', 'ray_pool', 'train', 'viz', 'gtp', 'bench', 'play'):
+        for m in ('engine', 'net', 'mcts', 'arena', 'selfplay_pool', 'ray_pool', 'train', 'viz', 'gtp', 'strength', 'bench', 'play'):
             importlib.import_module('blokus_nb.' + m)
         import blokus_nb
         print('imported from', blokus_nb.__file__)
