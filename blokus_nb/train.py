@@ -174,7 +174,7 @@ class TrainConfig:
     eval_simulations:int=64          # simulations per move of the network in arena matches
     eval_pentobi_level:int=0         # > 0: the arena matches also play Pentobi at this level (1-9; its GTP engine, see strength)
     keep_checkpoints:int=3           # checkpoints kept in run_dir/checkpoints
-    time_budget_minutes:float=0.0    # stop after the iteration that passes this many minutes of self-play and training, counted over every session of the run (0: no limit)
+    time_budget_minutes:float=0.0    # stop after the iteration that passes this many minutes, counted over every session of the run (0: no limit)
     seed:int=0                       # seeds self-play, sampling and initialisation
     train_device:str=None            # None: CUDA when available, else 'cpu'
     bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (see run_precision); True/False force it ('bf16'/'fp32')
@@ -583,7 +583,9 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     if run.start >= config.num_iterations:
         _log(f'[train] {run.run_dir} has finished its {config.num_iterations} iterations; pass a larger num_iterations to go on', verbose)
         return history
-    if config.time_budget_minutes and budget_fraction(config, history, 0) >= 1:
+    spent_before = history[-1]['elapsed_minutes'] if history else 0.0   # the minutes of this run's earlier sessions
+    t_run = time.perf_counter()
+    if config.time_budget_minutes and spent_before >= config.time_budget_minutes:
         _log(f'[train] {run.run_dir} has used its time budget of {config.time_budget_minutes} minutes; pass a larger time_budget_minutes to go on', verbose)
         return history
     try:
@@ -601,7 +603,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
                 path = save_checkpoint(run.run_dir, it, config, learner.net, learner.optimizer, learner.step, history,        # checkpoint
                                        learner.buffer, np_rng, precision.train, precision.selfplay, learner.scaler, precision.devices)
                 for sink in sinks: sink(m, path)
-                if config.time_budget_minutes and budget_fraction(config, history, 0) >= 1:      # every session's minutes count
+                if config.time_budget_minutes and spent_before + (time.perf_counter() - t_run) / 60 >= config.time_budget_minutes:
                     _log(f'[train] time budget of {config.time_budget_minutes} minutes reached after iteration {it + 1}', verbose)
                     break
     except KeyboardInterrupt:
