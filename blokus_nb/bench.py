@@ -115,16 +115,22 @@ class _TimedNetEvaluator:
         self.net, self.bf16, self.calls, self.positions, self.engine_s, self.net_s = net, bf16, 0, 0, 0.0, 0.0
 
     def __call__(self, states):
-        from blokus_nb.net import Evaluation, evaluate_planes, values_to_absolute
         t0 = time.perf_counter()
         actions, offsets = batch_legal_actions(states)
-        planes = encode_batch(states)
+        return self._net(actions, offsets, encode_batch(states), [s.to_move for s in states], t0)
+
+    def evaluate_leaves(self, leaves):
+        "The search's own path (its legal moves were generated with the leaves, inside the tree's time)"
+        return self._net(leaves.actions, leaves.offsets, leaves.planes(), leaves.to_move, time.perf_counter())
+
+    def _net(self, actions, offsets, planes, to_move, t0:float):
+        from blokus_nb.net import Evaluation, evaluate_planes, values_to_absolute
         t1 = time.perf_counter()
         priors, values = evaluate_planes(self.net, planes, actions, offsets, self.bf16)
         t2 = time.perf_counter()
         self.engine_s += t1 - t0; self.net_s += t2 - t1
-        self.calls += 1; self.positions += len(states)
-        return Evaluation(actions, offsets, priors, values_to_absolute(values, [s.to_move for s in states]))
+        self.calls += 1; self.positions += len(planes)
+        return Evaluation(actions, offsets, priors, values_to_absolute(values, to_move))
 
 def _start_position(variant, rng):
     s = new_game(variant)
@@ -179,27 +185,33 @@ class _FreeEvaluator:
     def __init__(self): self.calls, self.positions, self.seconds = 0, 0, 0.0
 
     def __call__(self, states):
-        from blokus_nb.net import Evaluation
-        actions, offsets = batch_legal_actions(states)
-        planes = encode_batch(states)                    # made and thrown away: the network would read them
-        counts = np.diff(offsets)
-        priors = np.repeat(1.0 / np.maximum(counts, 1), counts).astype(np.float32)
-        self.calls += 1; self.positions += len(states)
-        return Evaluation(actions, offsets, priors, np.zeros((len(states), states[0].variant.n_players), np.float32))
+        return self._uniform(*batch_legal_actions(states), encode_batch(states), states[0].variant.n_players)
 
-_PHASES = {'selection': ('_select_leaf', '_select_leaves'), 'moves': ('_play', '_child_state'), 'legal_moves': ('batch_legal_actions',),
-           'encoding': ('encode_batch',), 'backup': ('_backup', '_undo_virtual_loss', '_backup_all'),
-           'root': ('next_action', 'choice', 'improved_policy', '_add_root_noise', 'choose_move')}
+    def evaluate_leaves(self, leaves):
+        "The search's own path: legal moves come with the leaves, planes are encoded here"
+        return self._uniform(leaves.actions, leaves.offsets, leaves.planes(), leaves.variant.n_players)
+
+    def _uniform(self, actions, offsets, planes, n_players:int):
+        from blokus_nb.net import Evaluation
+        counts = np.diff(offsets)                        # `planes` were made and are thrown away: the network would read them
+        priors = np.repeat(1.0 / np.maximum(counts, 1), counts).astype(np.float32)
+        self.calls += 1; self.positions += len(counts)
+        return Evaluation(actions, offsets, priors, np.zeros((len(counts), n_players), np.float32))
+
+_ROOT_WORK = ('_GumbelRoots', '_add_root_noise', 'improved_policy', 'choice', '_root_stats', 'choose_move', 'advance')
 
 def _phase_shares(profile) -> dict:
-    "Shares of the profiled `selfplay` call's time per phase of the search, from the cumulative times of the functions `_PHASES` names"
+    """Shares of the profiled `selfplay` call's time per phase of the search. Compiled calls are invisible to the profiler, so
+    their time counts in their Python caller: `search`'s own time is the walks down the trees (selection, and playing the
+    moves of new children), `_expand`'s own time the expansion and backup"""
     import pstats
-    stats, cum = pstats.Stats(profile).stats, {}
-    for (path, line, name), (_, _, _, ct, _) in stats.items():
-        if path.startswith('<blokus_nb'): continue                   # generated move generators: inside `_play`
-        cum[name] = cum.get(name, 0.0) + ct
-    out = {phase: sum(cum.get(f, 0.0) for f in names) for phase, names in _PHASES.items()}
-    out['selection'] = max(out['selection'] - out['moves'], 0.0)     # children are made (moves played) while selecting
+    tot, cum = {}, {}
+    for (path, line, name), (_, _, tt, ct, _) in pstats.Stats(profile).stats.items():
+        tot[name], cum[name] = tot.get(name, 0.0) + tt, cum.get(name, 0.0) + ct
+    out = {'selection_and_moves': tot.get('search', 0.0), 'legal_moves': cum.get('leaves', 0.0), 'encoding': cum.get('planes', 0.0),
+           'evaluator': cum.get('_evaluate', 0.0) - cum.get('planes', 0.0),
+           'expansion_and_backup': cum.get('_expand', 0.0) - cum.get('_evaluate', 0.0) - cum.get('leaves', 0.0),
+           'root': sum(cum.get(f, 0.0) for f in _ROOT_WORK)}
     total = cum['selfplay']
     out['other'] = max(total - sum(out.values()), 0.0)
     return {k: round(x / total, 3) for k, x in out.items()}

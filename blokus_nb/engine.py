@@ -17,8 +17,9 @@ __all__ = ['PIECE_SHAPES', 'PIECE_NAMES', 'PIECE_SIZES', 'N_PIECES', 'ALL_PIECES
            'move_orient', 'move_piece', 'move_cells', 'move_to_action', 'action_to_move', 'hand_score',
            'outcome_from_scores', 'State', 'new_game', 'generate_moves', 'format_cell', 'format_move', 'parse_cell',
            'parse_move', 'random_game', 'batch_legal_actions', 'legal_action_mask', 'n_planes', 'encode_batch',
-           'encode', 'valid_symmetries', 'transform_move', 'transform_action', 'transform_state', 'action_permutation',
-           'transform_planes', 'to_sgf', 'from_sgf', 'save_sgf', 'load_sgf', 'check_invariants', 'demo']
+           'encode', 'state_rows', 'rows_to_bitboards', 'valid_symmetries', 'transform_move', 'transform_action',
+           'transform_state', 'action_permutation', 'transform_planes', 'to_sgf', 'from_sgf', 'save_sgf', 'load_sgf',
+           'check_invariants', 'demo']
 
 # %% ../nbs/00_engine.ipynb #6301c251
 PIECE_SHAPES = {
@@ -451,14 +452,18 @@ State.random_move = _random_move
 
 # %% ../nbs/00_engine.ipynb #1882d5b5
 class _BatchTables:
-    "Per-variant tables for the batched kernels: the distinct square offsets, each orientation's squares as offset numbers (padded to 5), its height and piece"
+    "Per-variant tables for the compiled kernels: `otab` per orientation (its squares as offset numbers padded to 5, height, piece, row masks), `offs` the distinct square offsets (dy; dx), start cells, piece sizes"
     def __init__(self, v:Variant):
         offsets = sorted({cell for cells in ORIENT_CELLS for cell in cells})          # the 15 distinct (dy, dx)
         index = {d: i for i, d in enumerate(offsets)}
-        self.off_dy, self.off_dx = np.array([d[0] for d in offsets], np.int64), np.array([d[1] for d in offsets], np.int64)
-        self.take = np.array([[index[cells[min(k, len(cells) - 1)]] for k in range(5)] for cells in ORIENT_CELLS], np.int64)
-        self.height = np.array([max(r for r, _ in cells) + 1 for cells in ORIENT_CELLS], np.int64)
-        self.orient_piece = np.array(ORIENT_PIECE, np.int64)
+        self.offs = np.array([[d[0] for d in offsets], [d[1] for d in offsets]], np.int64)
+        self.otab = np.zeros((N_ORIENTS, 12), np.int64)
+        for o, cells in enumerate(ORIENT_CELLS):
+            self.otab[o, :5] = [index[cells[min(k, len(cells) - 1)]] for k in range(5)]
+            self.otab[o, 5], self.otab[o, 6] = max(r for r, _ in cells) + 1, ORIENT_PIECE[o]
+            for r, c in cells: self.otab[o, 7 + r] |= 1 << c                           # row r of the shape, bit c = column c
+        self.starts = np.array(v.starts, np.int64)
+        self.piece_sizes = np.array(PIECE_SIZES, np.int64)
         self.nbytes = (v.size * v.stride + 7) // 8 + 4    # bytes of one bitboard, plus 4 so a row can be read as 4 bytes
 
 def _board_bytes(v:Variant, ints) -> np.ndarray:
@@ -479,33 +484,46 @@ def _row_words(buf:np.ndarray, size:int, stride:int) -> np.ndarray:
             rows[k, r] = (w >> (b & 7)) & mask
     return rows
 
+@njit(cache=True, nogil=True, inline='always')
+def _shift_rows(free:np.ndarray, corners:np.ndarray, size:int, offs:np.ndarray, sf:np.ndarray, sc:np.ndarray) -> tuple:
+    "Fill `sf`/`sc` with the free and corner rows shifted by every square offset; return the first and last rows holding corners (last -1: none)"
+    first, last = size, -1
+    for r in range(size):
+        if corners[r]:
+            first, last = min(first, r), r
+    if last >= 0:
+        for d in range(offs.shape[1]):
+            dy, dx = offs[0, d], offs[1, d]
+            for r in range(size):
+                sf[d, r] = free[r + dy] >> dx
+                sc[d, r] = corners[r + dy] >> dx
+    return first, last
+
+@njit(cache=True, nogil=True, inline='always')
+def _anchors(sf:np.ndarray, sc:np.ndarray, t0:int, t1:int, t2:int, t3:int, t4:int, r:int) -> np.uint32:
+    "Row word of the legal anchors in row `r` of the orientation whose squares are offsets t0..t4 (bit c: anchor (r, c)): every square free, one on a corner"
+    m = sc[t0, r] | sc[t1, r] | sc[t2, r] | sc[t3, r] | sc[t4, r]     # corners are rarer than free squares: test them first
+    if m: m &= sf[t0, r] & sf[t1, r] & sf[t2, r] & sf[t3, r] & sf[t4, r]
+    return m
+
 @njit(cache=True, nogil=True)
-def _legal_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, off_dy:np.ndarray, off_dx:np.ndarray,
-                  take:np.ndarray, height:np.ndarray, piece:np.ndarray) -> tuple:
-    "Sorted legal actions (CSR) of n states from the bytes of their `free` (rows 0..n-1) and `corners` (rows n..2n-1) bitboards"
+def _legal_rows(rows:np.ndarray, hands:np.ndarray, size:int, otab:np.ndarray, offs:np.ndarray) -> tuple:
+    "Sorted legal actions (CSR) of n positions from their `free` (rows 0..n-1) and `corners` (rows n..2n-1) row words and the movers' hands"
     n = len(hands)
-    rows = _row_words(buf, size, stride)
-    n_or, n_off = take.shape[0], len(off_dy)
+    n_or, n_off = otab.shape[0], offs.shape[1]
     sf, sc = np.empty((n_off, size), np.uint32), np.empty((n_off, size), np.uint32)   # free / corner rows shifted by each offset
     hit_word, hit_base = np.empty(n * n_or * size, np.uint32), np.empty(n * n_or * size, np.int64)
     offsets = np.zeros(n + 1, np.int64)
     h = 0
     for i in range(n):
-        count, first, last = 0, size, -1               # the rows holding corner cells
-        for r in range(size):
-            if rows[n + i, r]:
-                first, last = min(first, r), r
-        if last >= 0:
-            for d in range(n_off):
-                for r in range(size):
-                    sf[d, r] = rows[i, r + off_dy[d]] >> off_dx[d]
-                    sc[d, r] = rows[n + i, r + off_dy[d]] >> off_dx[d]
+        count = 0
+        first, last = _shift_rows(rows[i], rows[n + i], size, offs, sf, sc)
         for o in range(n_or):
-            if last < 0 or not (hands[i] >> piece[o]) & 1: continue
-            t0, t1, t2, t3, t4 = take[o, 0], take[o, 1], take[o, 2], take[o, 3], take[o, 4]
-            for r in range(max(0, first - height[o] + 1), min(last + 1, size - height[o] + 1)):   # anchors that can reach a corner row
-                m = sf[t0, r] & sf[t1, r] & sf[t2, r] & sf[t3, r] & sf[t4, r]
-                if m: m &= sc[t0, r] | sc[t1, r] | sc[t2, r] | sc[t3, r] | sc[t4, r]
+            height = otab[o, 5]
+            if last < 0 or not (hands[i] >> otab[o, 6]) & 1: continue
+            t0, t1, t2, t3, t4 = otab[o, 0], otab[o, 1], otab[o, 2], otab[o, 3], otab[o, 4]
+            for r in range(max(0, first - height + 1), min(last + 1, size - height + 1)):   # anchors that can reach a corner row
+                m = _anchors(sf, sc, t0, t1, t2, t3, t4, r)
                 if m:
                     hit_word[h], hit_base[h] = m, (o * size + r) * size; h += 1
                     while m:
@@ -513,7 +531,7 @@ def _legal_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, off_dy
         offsets[i + 1] = offsets[i] + count
     actions = np.empty(offsets[n], np.int64)
     j = 0
-    for k in range(h):                                 # hits are in (state, orientation, row) order: actions come out sorted
+    for k in range(h):                                 # hits are in (position, orientation, row) order: actions come out sorted
         m, c = hit_word[k], 0
         while m:
             if m & 1:
@@ -534,8 +552,7 @@ def batch_legal_actions(states) -> tuple:
         else: f, c = s._mover_frontier()
         frees.append(f); corners.append(c); hands.append(s.hands[s.to_move])
     t = v._batch
-    return _legal_kernel(_board_bytes(v, frees + corners), np.array(hands, np.int64), v.size, v.stride, t.off_dy, t.off_dx,
-                         t.take, t.height, t.orient_piece)
+    return _legal_rows(_row_words(_board_bytes(v, frees + corners), v.size, v.stride), np.array(hands, np.int64), v.size, t.otab, t.offs)
 
 def legal_action_mask(states) -> np.ndarray:
     "Dense boolean mask of legal actions, shape (len(states), n_actions)"
@@ -551,10 +568,9 @@ def n_planes(variant) -> int:
     return get_variant(variant).n_players * (2 + N_PIECES)
 
 @njit(cache=True, nogil=True)
-def _encode_kernel(buf:np.ndarray, hands:np.ndarray, size:int, stride:int, n_pieces:int, out:np.ndarray) -> np.ndarray:
-    "Planes from the bytes of each state's 2n bitboards (occupancy, then corners, players in turn order from the mover) and hands"
+def _encode_rows(rows:np.ndarray, hands:np.ndarray, size:int, n_pieces:int, out:np.ndarray) -> np.ndarray:
+    "Planes from each position's 2n row-word boards (occupancy, then corners, players in turn order from the mover) and hands"
     B, n = hands.shape
-    rows = _row_words(buf, size, stride)
     for b in range(B):
         for j in range(2 * n):
             for r in range(size):
@@ -576,11 +592,110 @@ def encode_batch(states) -> np.ndarray:
         ints += [s.occ[p] for p in order] + [s._mover_frontier()[1]] + [_frontier(v, s.occ, p)[1] for p in order[1:]]
         hands.append([s.hands[p] for p in order])
     out = np.empty((len(states), n_planes(v), v.size, v.size), np.float32)   # numpy's allocator: huge pages for large batches
-    return _encode_kernel(_board_bytes(v, ints), np.array(hands, np.int64).reshape(len(states), n), v.size, v.stride, N_PIECES, out)
+    rows = _row_words(_board_bytes(v, ints), v.size, v.stride)
+    return _encode_rows(rows, np.array(hands, np.int64).reshape(len(states), n), v.size, N_PIECES, out)
 
 def encode(state:State) -> np.ndarray:
     "Network planes of one state, from the mover's side: shape (n_planes, size, size)"
     return encode_batch([state])[0]
+
+# %% ../nbs/00_engine.ipynb #c0ac7a11
+@njit(cache=True, nogil=True)
+def _frontier_rows(occ:np.ndarray, p:int, size:int, starts:np.ndarray, free:np.ndarray, corners:np.ndarray):
+    "`free` and `corners` row words of player `p` (see `_frontier`) from every player's occupancy rows `occ` (n_players, size)"
+    mask = np.uint32((1 << size) - 1)
+    empty = True
+    for r in range(size):
+        if occ[p, r]: empty = False
+    for r in range(size):
+        taken = np.uint32(0)
+        for q in range(occ.shape[0]): taken |= occ[q, r]
+        own = occ[p, r]
+        up = occ[p, r - 1] if r > 0 else np.uint32(0)
+        down = occ[p, r + 1] if r + 1 < size else np.uint32(0)
+        if empty:
+            free[r], corners[r] = mask & ~taken, 0
+        else:
+            f = mask & ~(taken | own << np.uint32(1) | own >> np.uint32(1) | up | down)
+            diagonal = up | down
+            free[r], corners[r] = f, (diagonal << np.uint32(1) | diagonal >> np.uint32(1)) & f
+    if empty: corners[starts[p, 0]] = free[starts[p, 0]] & np.uint32(1) << np.uint32(starts[p, 1])
+
+@njit(cache=True, nogil=True)
+def _has_move_rows(free:np.ndarray, corners:np.ndarray, hand:int, size:int, otab:np.ndarray, offs:np.ndarray,
+                   sf:np.ndarray, sc:np.ndarray) -> bool:
+    "Is there any legal placement for a player with these `free`/`corners` rows and `hand`? (`_legal_rows`' test, stopping at the first)"
+    first, last = _shift_rows(free, corners, size, offs, sf, sc)
+    if last < 0: return False
+    for o in range(otab.shape[0]):
+        height = otab[o, 5]
+        if not (hand >> otab[o, 6]) & 1: continue
+        t0, t1, t2, t3, t4 = otab[o, 0], otab[o, 1], otab[o, 2], otab[o, 3], otab[o, 4]
+        for r in range(max(0, first - height + 1), min(last + 1, size - height + 1)):
+            if _anchors(sf, sc, t0, t1, t2, t3, t4, r): return True
+    return False
+
+@njit(cache=True, nogil=True)
+def _outcome_rows(hands:np.ndarray, mono:int, piece_sizes:np.ndarray, out:np.ndarray):
+    "`outcome_from_scores` of the standard scores (`hand_score`) of `hands`, written into `out`"
+    n = len(hands)
+    scores = np.empty(n, np.int64)
+    for p in range(n):
+        if hands[p] == 0: scores[p] = 20 if (mono >> p) & 1 else 15
+        else:
+            scores[p] = 0
+            for i in range(len(piece_sizes)):
+                if (hands[p] >> i) & 1: scores[p] -= piece_sizes[i]
+    for i in range(n):
+        x = 0.0
+        for j in range(n):
+            if j != i: x += 1.0 if scores[i] > scores[j] else 0.5 if scores[i] == scores[j] else 0.0
+        out[i] = (2 * x - (n - 1)) / (n - 1)
+
+@njit(cache=True, nogil=True)
+def _play_rows(occ:np.ndarray, hands:np.ndarray, mover:int, done:int, mono:int, action:int, size:int, otab:np.ndarray,
+               offs:np.ndarray, starts:np.ndarray, free:np.ndarray, corners:np.ndarray, sf:np.ndarray, sc:np.ndarray) -> tuple:
+    "`State.play` on row words, in place: place legal `action` for `mover` in `occ`/`hands`; return (next mover, done, mono_last)"
+    n = occ.shape[0]
+    o, cell = action // (size * size), action % (size * size)
+    r, c = cell // size, cell % size
+    for i in range(otab[o, 5]): occ[mover, r + i] |= np.uint32(otab[o, 7 + i] << c)
+    piece = otab[o, 6]
+    hands[mover] &= ~(1 << piece)
+    mono = mono | 1 << mover if piece == 0 else mono & ~(1 << mover)
+    nxt = (mover + 1) % n
+    for i in range(1, n + 1):                          # the next player with a legal move (possibly the mover again)
+        q = (mover + i) % n
+        if (done >> q) & 1: continue
+        _frontier_rows(occ, q, size, starts, free, corners)
+        if _has_move_rows(free, corners, hands[q], size, otab, offs, sf, sc):
+            nxt = q
+            break
+        done |= 1 << q
+    return nxt, done, mono
+
+@njit(cache=True, nogil=True)
+def _rows_to_bytes(rows:np.ndarray, size:int, stride:int, nbytes:int) -> np.ndarray:
+    "(k, >= size) row words -> (k, nbytes) little-endian bitboard bytes (the inverse of `_row_words`)"
+    out = np.zeros((rows.shape[0], nbytes), np.uint8)
+    for k in range(rows.shape[0]):
+        for r in range(size):
+            for c in range(size):
+                if (rows[k, r] >> c) & 1:
+                    b = r * stride + c
+                    out[k, b >> 3] |= np.uint8(1 << (b & 7))
+    return out
+
+def state_rows(state:State) -> np.ndarray:
+    "Occupancy of every player as row words: uint32 array (n_players, size), bit c of `[p, r]` = player p covers (r, c)"
+    v = state.variant
+    return _row_words(_board_bytes(v, state.occ), v.size, v.stride)[:, :v.size].copy()
+
+def rows_to_bitboards(variant, rows:np.ndarray) -> tuple:
+    "The bitboards (Python ints, as `State.occ`) of row words `rows` (k, size)"
+    v = get_variant(variant)
+    buf = _rows_to_bytes(np.ascontiguousarray(rows, np.uint32), v.size, v.stride, v._batch.nbytes)
+    return tuple(int.from_bytes(b.tobytes(), 'little') for b in buf)
 
 # %% ../nbs/00_engine.ipynb #07a83e1a
 def valid_symmetries(state:State) -> list:

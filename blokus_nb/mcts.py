@@ -9,16 +9,19 @@ from dataclasses import dataclass, field, asdict
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['SearchConfig', 'NetEvaluator', 'UniformEvaluator', 'Node', 'SearchTree', 'SearchResult', 'search', 'choose_move',
-           'halving_schedule', 'completed_q', 'q_bonus', 'improved_policy', 'GumbelRoot', 'GameRecord', 'game_seed',
-           'selfplay']
+__all__ = ['TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS', 'ACTION', 'CHILD',
+           'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator', 'UniformEvaluator',
+           'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'NodeView', 'SearchTree',
+           'SearchResult', 'Leaves', 'ask_evaluator', 'search', 'choose_move', 'GameRecord', 'game_seed', 'selfplay']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
+import threading, weakref
 import numpy as np
 from numba import njit
 from .engine import (State, new_game, get_variant, batch_legal_actions, action_to_move, move_to_action,
-                              format_move)
-from .net import Evaluation, BlokusNet, predict, choose_precision
+                              format_move, n_planes, N_PIECES, state_rows, rows_to_bitboards, _frontier_rows, _play_rows,
+                              _outcome_rows, _legal_rows, _encode_rows)
+from .net import Evaluation, BlokusNet, predict, choose_precision, evaluate_planes, values_to_absolute
 
 # %% ../nbs/02_mcts.ipynb #fb04b43b
 @dataclass(frozen=True)
@@ -68,10 +71,21 @@ class NetEvaluator:
     def __call__(self, states) -> Evaluation:
         t0 = time.perf_counter()
         out = predict(self.net, states, self.bf16)
+        self._count(len(out.offsets) - 1, t0)
+        return out
+
+    def evaluate_leaves(self, leaves:'Leaves') -> Evaluation:
+        "The same for a search's leaves, from the planes the compiled search encodes (no `State` objects)"
+        t0 = time.perf_counter()
+        priors, values = evaluate_planes(self.net, leaves.planes(), leaves.actions, leaves.offsets, self.bf16)
+        out = Evaluation(leaves.actions, leaves.offsets, priors, values_to_absolute(values, leaves.to_move))
+        self._count(len(leaves), t0)
+        return out
+
+    def _count(self, n:int, t0:float):
         self.seconds += time.perf_counter() - t0
         self.calls += 1
-        self.positions += len(states)
-        return out
+        self.positions += n
 
 # %% ../nbs/02_mcts.ipynb #c0aa9b1e
 class UniformEvaluator:
@@ -85,200 +99,23 @@ class UniformEvaluator:
         return state.outcome()
 
     def __call__(self, states) -> Evaluation:
-        t0 = time.perf_counter()
         states = list(states)
-        actions, offsets = batch_legal_actions(states)
+        return self._evaluate(*batch_legal_actions(states), states[0].variant.n_players, states)
+
+    def evaluate_leaves(self, leaves:'Leaves') -> Evaluation:
+        "The same for a search's leaves (playouts need their `State`s, built only then)"
+        return self._evaluate(leaves.actions, leaves.offsets, leaves.variant.n_players, leaves.states() if self.rollouts else None)
+
+    def _evaluate(self, actions, offsets, n_players:int, states) -> Evaluation:
+        t0 = time.perf_counter()
         counts = np.diff(offsets)
         priors = np.repeat(1.0 / np.maximum(counts, 1), counts).astype(np.float32)
-        n = states[0].variant.n_players
         values = (np.array([self._playout_value(s) for s in states], np.float32) if self.rollouts
-                  else np.zeros((len(states), n), np.float32))
+                  else np.zeros((len(counts), n_players), np.float32))
         self.seconds += time.perf_counter() - t0
         self.calls += 1
-        self.positions += len(states)
+        self.positions += len(counts)
         return Evaluation(actions, offsets, priors, values)
-
-# %% ../nbs/02_mcts.ipynb #83b9a112
-class Node:
-    "A search-tree node: a position and, once expanded, per-action priors and statistics"
-    __slots__ = ('state', 'terminal', 'value', 'actions', 'prior', 'noisy_prior', 'jitter', 'N', 'W', 'visits', 'children')
-
-    def __init__(self, state:State):
-        self.state, self.terminal = state, state.is_over
-        self.value = np.array(state.outcome(), np.float64) if self.terminal else None   # value vector, engine order
-        self.actions = self.prior = self.noisy_prior = self.jitter = self.N = self.W = None
-        self.visits, self.children = 0, {}
-
-    @property
-    def expanded(self) -> bool: return self.actions is not None
-
-    def expand(self, actions:np.ndarray, priors:np.ndarray, value:np.ndarray, rng:np.random.Generator):
-        "Attach the evaluator's legal actions, priors and value vector; `rng` draws the tie-breaking jitter"
-        self.actions, self.prior, self.value = actions, np.asarray(priors, np.float64), np.asarray(value, np.float64)
-        self.N, self.W = np.zeros((2, len(actions)))      # two rows of one allocation
-        self.jitter = rng.random(len(actions)) * 1e-9   # breaks exact ties at random, not by action number
-
-    def child(self, i:int) -> 'Node':
-        "The child reached by action index `i`, created on first use"
-        node = self.children.get(i)
-        if node is None:
-            s = self.state
-            v = s.variant
-            o, cell = divmod(int(self.actions[i]), v.size * v.size)     # `action_to_move`, inlined: this runs once per simulation
-            r, c = divmod(cell, v.size)
-            node = self.children[i] = Node(s.play(o << 10 | (r * v.stride + c)))
-        return node
-
-    def q(self) -> np.ndarray:
-        "Mean value of every child for the player to move here (unvisited children: this node's own value)"
-        fpu = self.value[self.state.to_move]
-        return np.divide(self.W, self.N, out=np.full(len(self.N), fpu), where=self.N > 0)
-
-# %% ../nbs/02_mcts.ipynb #f93f18da
-class SearchTree:
-    "One game's search tree and its own random generator"
-    def __init__(self, state:State, seed=None):
-        self.root, self.rng = Node(state), np.random.default_rng(seed)
-
-    @property
-    def state(self) -> State: return self.root.state
-
-    def advance(self, move:int, reuse:bool=True):
-        "Make `move` the new root, keeping its subtree when `reuse` and it was searched"
-        root = self.root
-        if reuse and root.expanded:
-            action = move_to_action(root.state.variant, move)
-            i = int(np.searchsorted(root.actions, action))
-            child = root.children.get(i) if i < len(root.actions) and root.actions[i] == action else None
-            if child is not None:
-                self.root = child
-                return
-        self.root = Node(root.state.play(move))
-
-# %% ../nbs/02_mcts.ipynb #18d3f4c5
-@njit(cache=True, nogil=True)
-def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, coef:float, fpu:float) -> int:
-    "Index of the first child maximising W/N (fpu when unvisited) + coef * prior / (1 + N) + jitter"
-    best, pick = -np.inf, 0
-    for i in range(len(N)):
-        q = W[i] / N[i] if N[i] > 0 else fpu
-        s = q + coef * prior[i] / (1.0 + N[i]) + jitter[i]
-        if s > best: best, pick = s, i
-    return pick
-
-# %% ../nbs/02_mcts.ipynb #9f0240f8
-def _select_leaf(root:Node, c_puct:float, virtual_loss:float, first:int=None) -> tuple:
-    "Walk from `root` to a leaf (unexpanded or terminal), taking child `first` at the root if given; returns (path of (node, index), leaf)"
-    node, path = root, []
-    while node.actions is not None and not node.terminal:
-        if first is not None: i, first = first, None
-        else:
-            prior = node.prior if node.noisy_prior is None else node.noisy_prior
-            i = _puct_pick(node.W, node.N, prior, node.jitter, c_puct * math.sqrt(max(node.visits, 1)), node.value[node.state.to_move])
-        if virtual_loss:
-            node.N[i] += virtual_loss; node.W[i] -= virtual_loss; node.visits += virtual_loss
-        path.append((node, i))
-        node = node.child(i)
-    return path, node
-
-def _backup(path:list, value:np.ndarray, virtual_loss:float=0.0):
-    "Add a simulation's value vector along `path`, removing its virtual loss"
-    for node, i in path:
-        node.N[i] += 1 - virtual_loss
-        node.W[i] += value[node.state.to_move] + virtual_loss
-        node.visits += 1 - virtual_loss
-
-# %% ../nbs/02_mcts.ipynb #ba0eac00
-class SearchResult(NamedTuple):
-    "What the search says about one root position"
-    actions:np.ndarray   # the root's legal actions
-    visits:np.ndarray    # visit count of each action
-    priors:np.ndarray    # the evaluator's priors (without noise)
-    q:np.ndarray         # mean value of each action for the player to move (unvisited: the root's own value)
-    value:float          # the root's mean value for the player to move (the evaluator's value when nothing was simulated)
-    net_value:np.ndarray # the evaluator's value vector of the root (engine player order)
-    target:np.ndarray=None  # Gumbel root: the improved policy softmax(log prior + sigma(completed Q)); None for PUCT
-    choice:int=None         # Gumbel root: index of the action sequential halving chose; None for PUCT
-
-    @property
-    def policy(self) -> np.ndarray:
-        "The training target: the Gumbel root's improved policy, else visit shares (the priors when there were no simulations)"
-        if self.target is not None: return self.target
-        total = self.visits.sum()
-        return self.visits / total if total > 0 else self.priors
-
-# %% ../nbs/02_mcts.ipynb #6636ba2a
-def _expand_all(pending:list, evaluator) -> list:
-    "Evaluate the leaves `[(tree, path, node)]` in one call, expand them, return their value vectors"
-    ev = evaluator([node.state for _, _, node in pending])
-    priors, values, off = np.asarray(ev.priors, np.float64), np.asarray(ev.values, np.float64), ev.offsets.tolist()
-    for k, (tree, _, node) in enumerate(pending):      # every node gets views of the batch's float64 arrays
-        node.expand(ev.actions[off[k]:off[k + 1]], priors[off[k]:off[k + 1]], values[k], tree.rng)
-    return values
-
-def _add_root_noise(tree:SearchTree, config:SearchConfig):
-    root = tree.root
-    if config.dirichlet_fraction <= 0 or len(root.actions) < 2: root.noisy_prior = None; return
-    alpha = config.dirichlet_alpha or 10.0 / len(root.actions)
-    noise = tree.rng.dirichlet(np.full(len(root.actions), alpha))
-    root.noisy_prior = (1 - config.dirichlet_fraction) * root.prior + config.dirichlet_fraction * noise
-
-def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None) -> list:
-    """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree.
-    `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in the root's
-    action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`."""
-    if any(t.root.terminal for t in trees): raise ValueError('search needs positions where the game is not over')
-    fresh = [(t, [], t.root) for t in trees if not t.root.expanded]
-    if fresh: _expand_all(fresh, evaluator)
-    noise = list(add_noise) if isinstance(add_noise, (list, tuple)) else [add_noise] * len(trees)
-    left = [config.simulations] * len(trees) if simulations is None else [int(n) for n in simulations]
-    if len(noise) != len(trees) or len(left) != len(trees): raise ValueError('add_noise and simulations need one entry per tree')
-    gumbel = [GumbelRoot(t, config, z, n) if config.gumbel_actions else None for t, z, n in zip(trees, noise, left)]
-    for t, z in zip(trees, noise):
-        if z and not config.gumbel_actions: _add_root_noise(t, config)
-        else: t.root.noisy_prior = None
-    leaves, vl = config.leaves_per_game, (config.virtual_loss if config.leaves_per_game > 1 else 0.0)
-    while any(left):
-        pending, terminal, seen = [], [], set()
-        for g, tree in enumerate(trees):
-            for _ in range(min(leaves, left[g])):
-                left[g] -= 1
-                first = gumbel[g].next_action() if gumbel[g] else None
-                path, leaf = _select_leaf(tree.root, config.c_puct, vl, first)
-                if leaf.terminal: terminal.append((path, leaf.value))
-                elif id(leaf) in seen: _undo_virtual_loss(path, vl)
-                else: seen.add(id(leaf)); pending.append((tree, path, leaf))
-        for path, value in terminal: _backup(path, value, vl)
-        if pending:
-            for (_, path, _), value in zip(pending, _expand_all(pending, evaluator)): _backup(path, value, vl)
-    results = []
-    for t, gr in zip(trees, gumbel):
-        r = t.root
-        mean = float(r.W.sum() / r.N.sum()) if r.N.sum() > 0 else float(r.value[r.state.to_move])
-        extra = dict(target=improved_policy(r, config), choice=gr.choice()) if gr else {}
-        results.append(SearchResult(r.actions, r.N.copy(), r.prior, r.q(), mean, r.value, **extra))
-    return results
-
-def _undo_virtual_loss(path:list, virtual_loss:float):
-    for node, i in path:
-        node.N[i] -= virtual_loss; node.W[i] += virtual_loss; node.visits -= virtual_loss
-
-# %% ../nbs/02_mcts.ipynb #57923e65
-def choose_move(state:State, result:SearchResult, config:SearchConfig, rng:np.random.Generator) -> int:
-    "The move to play from `result`: a Gumbel root's choice; else sampled with temperature early in the game, else the most visited"
-    if result.choice is not None: return action_to_move(state.variant, result.actions[result.choice])
-    weights = result.visits if result.visits.sum() > 0 else result.priors
-    if state.ply < config.temperature_plies and config.temperature > 0:
-        logw = np.log(np.maximum(weights, 1e-30)) / config.temperature
-        p = np.exp(logw - logw.max()) * (weights > 0)
-        i = int(rng.choice(len(p), p=p / p.sum()))
-    else:
-        best = np.flatnonzero(weights == weights.max())
-        if len(best) > 1 and result.visits.sum() > 0:    # ties on visits: the better mean value, then the higher prior
-            best = best[result.q[best] == result.q[best].max()]
-            best = best[result.priors[best] == result.priors[best].max()]
-        i = int(best[0] if len(best) == 1 else rng.choice(best))   # still tied: at random (not by action number)
-    return action_to_move(state.variant, result.actions[i])
 
 # %% ../nbs/02_mcts.ipynb #9e46b5fb
 @functools.lru_cache(maxsize=None)
@@ -295,6 +132,15 @@ def halving_schedule(m:int, n:int) -> tuple:
     return tuple(schedule[:n])
 
 # %% ../nbs/02_mcts.ipynb #1561c027
+class NodeStats(NamedTuple):
+    "One node's statistics as arrays (what `completed_q`, `q_bonus` and `improved_policy` read)"
+    actions:np.ndarray   # legal actions (sorted)
+    prior:np.ndarray     # the evaluator's priors (float64)
+    N:np.ndarray         # visits of each child
+    W:np.ndarray         # sum of the simulations' values through each child, for the player to move here
+    value:np.ndarray     # the evaluator's value vector (engine player order)
+    to_move:int          # the player to move here
+
 @njit(cache=True, nogil=True)
 def _block_sum(a:np.ndarray, lo:int, n:int) -> float:
     "Sum of `a[lo:lo+n]`, n <= 128, in numpy's order: eight accumulators, then the rest one by one"
@@ -371,52 +217,55 @@ def _q_bonus(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, c_visit:floa
     scale, span = (c_visit + top) * c_scale, max(hi - lo, 1e-8)
     return scale * (cq - lo) / span
 
-def completed_q(node:Node) -> np.ndarray:
+def completed_q(node:NodeStats) -> np.ndarray:
     "The mover's mean value of every child; unvisited children get `v_mix` (the network's value blended with the visited children's prior-weighted Q)"
-    return _completed_q(node.W, node.N, node.prior, float(node.value[node.state.to_move]))
+    return _completed_q(node.W, node.N, node.prior, float(node.value[node.to_move]))
 
-def q_bonus(node:Node, config:SearchConfig) -> np.ndarray:
+def q_bonus(node:NodeStats, config:SearchConfig) -> np.ndarray:
     "sigma(completed Q): completed Q rescaled to [0, 1] among the node's children, times (c_visit + most visits) * c_scale"
-    return _q_bonus(node.W, node.N, node.prior, float(node.value[node.state.to_move]), config.gumbel_c_visit, config.gumbel_c_scale)
+    return _q_bonus(node.W, node.N, node.prior, float(node.value[node.to_move]), config.gumbel_c_visit, config.gumbel_c_scale)
 
-def improved_policy(node:Node, config:SearchConfig) -> np.ndarray:
+def improved_policy(node:NodeStats, config:SearchConfig) -> np.ndarray:
     "The Gumbel root's training target: softmax(log prior + sigma(completed Q)) over the node's legal actions"
     z = np.log(np.maximum(node.prior, 1e-30)) + q_bonus(node, config)
     e = np.exp(z - z.max())
     return e / e.sum()
 
 # %% ../nbs/02_mcts.ipynb #a7cbc7ab
-class GumbelRoot:
-    "The Gumbel root of one tree during one search: its sampled candidates and the visits each got in this search"
-    def __init__(self, tree:SearchTree, config:SearchConfig, add_noise:bool, simulations:int):
-        root = self.root = tree.root
+class _GumbelRoots:
+    "The Gumbel roots of the trees of one search, side by side in flat arrays: noisy logits, sampled candidates, halving schedules, fresh visits"
+    def __init__(self, trees:list, config:SearchConfig, add_noise:list, simulations):
         self.config = config
-        n = len(root.actions)
-        noise = tree.rng.gumbel(size=n) if add_noise else np.zeros(n)
-        self.base = noise + np.log(np.maximum(root.prior, 1e-30)) + root.jitter   # g + logits (jitter: exact ties at random)
-        m = min(config.gumbel_actions, n)
-        self.candidates = np.zeros(n, bool)
-        self.candidates[np.argsort(-self.base, kind='stable')[:m]] = True
-        self.fresh = np.zeros(n, np.int64)                 # visits in this search (the tree may hold older ones)
-        self.schedule = halving_schedule(m, simulations) or (0,)
-        self.k = 0                                         # simulations started in this search (= fresh.sum())
-        self.picks = np.flatnonzero(self.candidates)       # the candidates' indices, in order
-        self.scratch = np.empty(2 * n)
+        base, picks, schedule = [], [], []
+        for t, z, sims in zip(trees, add_noise, simulations):
+            r = _root_stats(t)
+            n = len(r.actions)
+            noise = t.rng.gumbel(size=n) if z else np.zeros(n)
+            jitter = t.forest.ef[JITTER, t.forest.ni[t.node, ESTART]:][:n]
+            b = noise + np.log(np.maximum(r.prior, 1e-30)) + jitter        # g + logits (jitter: exact ties at random)
+            m = min(config.gumbel_actions, n)
+            candidates = np.zeros(n, bool)
+            candidates[np.argsort(-b, kind='stable')[:m]] = True
+            base.append(b); picks.append(np.flatnonzero(candidates)); schedule.append(np.array(halving_schedule(m, int(sims)) or (0,), np.int64))
+        self.base, self.picks, self.schedule = (np.concatenate(x) for x in (base, picks, schedule))
+        self.off = np.array([np.cumsum([0] + [len(x) for x in xs]) for xs in (base, picks, schedule)], np.int64)
+        self.fresh, self.k = np.zeros(len(self.base), np.int64), np.zeros(len(trees), np.int64)   # visits in this search, per action / tree
+        self.scratch = np.empty(2 * max(len(b) for b in base))
 
-    def _best(self, due:int) -> int:
-        r, c = self.root, self.config
-        return _gumbel_pick(self.base, self.picks, self.fresh, due, r.W, r.N, r.prior, float(r.value[r.state.to_move]),
-                            c.gumbel_c_visit, c.gumbel_c_scale, self.scratch)
+    @classmethod
+    def none(cls):
+        "Empty arrays for a search without a Gumbel root"
+        self = cls.__new__(cls)
+        self.base, self.picks, self.schedule, self.fresh, self.scratch = np.zeros(1), np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(2)
+        self.off, self.k = np.zeros((3, 2), np.int64), np.zeros(1, np.int64)
+        return self
 
-    def next_action(self) -> int:
-        "The root child the next simulation enters: the best candidate whose visits match the halving schedule"
-        i = self._best(self.schedule[min(self.k, len(self.schedule) - 1)])
-        self.fresh[i] += 1; self.k += 1
-        return i
-
-    def choice(self) -> int:
-        "The action halving chose: the best-scoring candidate among the most visited in this search"
-        return self._best(-1)
+    def choice(self, j:int, r:NodeStats) -> int:
+        "The action tree j's halving chose: the best-scoring candidate among the most visited in this search"
+        b0, b1, p0, p1 = self.off[0, j], self.off[0, j + 1], self.off[1, j], self.off[1, j + 1]
+        c = self.config
+        return int(_gumbel_pick(self.base[b0:b1], self.picks[p0:p1], self.fresh[b0:b1], -1, r.W, r.N, r.prior, float(r.value[r.to_move]),
+                                c.gumbel_c_visit, c.gumbel_c_scale, self.scratch))
 
 @njit(cache=True, nogil=True)
 def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scratch) -> int:
@@ -434,6 +283,445 @@ def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scra
         s = base[i] + scale * (cq - lo) / span
         if s > best: best, pick = s, i
     return pick
+
+# %% ../nbs/02_mcts.ipynb #83b9a112
+# columns of a node's integer row, then its hands (one per player)
+TO_MOVE, DONE, MONO, TERMINAL, ESTART, ECOUNT, NOISY, STAMP, HANDS = range(9)
+VISITS = 0                                    # column of a node's float row; its value vector follows
+ACTION, CHILD = 0, 1                          # rows of the edges' integer array
+PRIOR, NOISY_PRIOR, JITTER, EN, EW = range(5) # rows of the edges' float array (EN, EW: visits and value sums)
+
+class _Forest:
+    "Every search tree of one variant in this process, in flat arrays: nodes (rows) and edges (columns, each node's contiguous)"
+    def __init__(self, variant):
+        v = self.variant = get_variant(variant)
+        P, S = v.n_players, v.size
+        self.lock, self.trees, self.stamp = threading.RLock(), weakref.WeakSet(), 0
+        self.n_nodes = self.n_edges = 0
+        self.ni, self.nf = np.zeros((1 << 10, HANDS + P), np.int64), np.zeros((1 << 10, 1 + P))
+        self.occ = np.zeros((1 << 10, P, S), np.uint32)
+        self.ei, self.ef = np.zeros((2, 1 << 15), np.int64), np.zeros((5, 1 << 15))
+        t = v._batch
+        self.tables = (S, t.otab, t.offs, t.starts, t.piece_sizes)
+        self.scratch = (np.zeros(S + 4, np.uint32), np.zeros(S + 4, np.uint32), np.empty((t.offs.shape[1], S), np.uint32),
+                        np.empty((t.offs.shape[1], S), np.uint32))
+
+    def reserve(self, nodes:int=0, edges:int=0):
+        "Room for `nodes` more nodes and `edges` more edges (arrays grow by doubling)"
+        need = self.n_nodes + nodes
+        if need > len(self.ni):
+            cap = max(need, 2 * len(self.ni))
+            self.ni, self.nf, self.occ = (np.concatenate([a, np.zeros((cap - len(a),) + a.shape[1:], a.dtype)])
+                                          for a in (self.ni, self.nf, self.occ))
+        need = self.n_edges + edges
+        if need > self.ei.shape[1]:
+            cap = max(need, 2 * self.ei.shape[1])
+            self.ei, self.ef = (np.concatenate([a, np.zeros((a.shape[0], cap - a.shape[1]), a.dtype)], 1) for a in (self.ei, self.ef))
+
+    def add_root(self, state:State) -> int:
+        "A new unexpanded node holding `state`; its index"
+        self.reserve(nodes=1)
+        i = self.n_nodes
+        self.n_nodes += 1
+        P = self.variant.n_players
+        self.occ[i] = state_rows(state)
+        self.ni[i, :HANDS] = (state.to_move, state.done, state.mono_last, state.is_over, -1, 0, 0, -1)
+        self.ni[i, HANDS:] = state.hands
+        self.nf[i] = 0.0
+        if state.is_over: self.nf[i, 1:] = state.outcome()
+        return i
+
+    def tidy(self):
+        "Drop the nodes no live tree can reach any more (trees gone, subtrees of moves not played) once the arrays are 3/4 full"
+        if self.n_edges * 4 < 3 * self.ei.shape[1] and self.n_nodes * 4 < 3 * len(self.ni): return
+        trees = list(self.trees)
+        roots = np.array([t.node for t in trees], np.int64)
+        self.n_nodes, self.n_edges = _compact(roots, self.n_nodes, self.ni, self.nf, self.occ, self.ei, self.ef)
+        for t, r in zip(trees, roots.tolist()): t.node = r
+        self.reserve(3 * self.n_nodes, 3 * self.n_edges)    # room for twice the live trees before the next tidying
+
+    def leaves(self, nodes:np.ndarray) -> 'Leaves':
+        "What an evaluator needs of the positions at `nodes`: legal actions now, planes and `State`s on demand"
+        v = self.variant
+        B, P, S = len(nodes), v.n_players, v.size
+        legal_rows, enc_rows = np.zeros((2 * B, S + 4), np.uint32), np.zeros((2 * P * B, S + 4), np.uint32)
+        mover_hands, hands = np.empty(B, np.int64), np.empty((B, P), np.int64)
+        _leaf_rows(nodes, self.ni, self.occ, v._batch.starts, legal_rows, enc_rows, mover_hands, hands)
+        _, otab, offs, _, _ = self.tables
+        actions, offsets = _legal_rows(legal_rows, mover_hands, S, otab, offs)
+        return Leaves(self, nodes.copy(), actions, offsets, self.ni[nodes, TO_MOVE].copy(), enc_rows, hands)
+
+_FORESTS = {}
+
+def _forest(variant) -> _Forest:
+    v = get_variant(variant)
+    if v.name not in _FORESTS: _FORESTS[v.name] = _Forest(v)
+    return _FORESTS[v.name]
+
+@njit(cache=True, nogil=True)
+def _compact(roots, n_nodes, ni, nf, occ, ei, ef):
+    "Keep only the subtrees of `roots` (renumbered in place, `roots` too), nodes and edge blocks in their old order; return (nodes, edges) in use"
+    live = np.zeros(n_nodes, np.bool_)
+    stack = np.empty(n_nodes, np.int64)
+    top = 0
+    for r in roots:
+        live[r] = True; stack[top] = r; top += 1
+    while top:                                         # mark every node a root reaches
+        top -= 1
+        s0 = ni[stack[top], ESTART]
+        if s0 >= 0:
+            for e in range(s0, s0 + ni[stack[top], ECOUNT]):
+                c = ei[CHILD, e]
+                if c >= 0:
+                    live[c] = True; stack[top] = c; top += 1
+    new_id = np.cumsum(live) - 1                       # old order kept: a node only moves down, so copying in order is safe
+    blocks = np.flatnonzero(live & (ni[:n_nodes, ESTART] >= 0))
+    blocks = blocks[np.argsort(ni[blocks, ESTART])]   # edge blocks in their order in the edge arrays
+    n_edges = 0
+    for b in blocks:
+        s0, n = ni[b, ESTART], ni[b, ECOUNT]
+        for e in range(n):
+            ei[ACTION, n_edges + e], ef[:, n_edges + e] = ei[ACTION, s0 + e], ef[:, s0 + e]
+            c = ei[CHILD, s0 + e]
+            ei[CHILD, n_edges + e] = new_id[c] if c >= 0 and live[c] else -1
+        ni[b, ESTART] = n_edges
+        n_edges += n
+    for i in range(n_nodes):
+        if live[i] and new_id[i] != i:
+            ni[new_id[i]], nf[new_id[i]], occ[new_id[i]] = ni[i], nf[i], occ[i]
+    for k in range(len(roots)): roots[k] = new_id[roots[k]]
+    return int(live.sum()), n_edges
+
+@njit(cache=True, nogil=True)
+def _leaf_rows(nodes, ni, occ, starts, legal_rows, enc_rows, mover_hands, hands):
+    "Row words the kernels read: the movers' free and corner rows (`_legal_rows`), every player's occupancy and corners from the mover's side (`_encode_rows`)"
+    B, P, S = len(nodes), occ.shape[1], occ.shape[2]
+    free = np.zeros(S + 4, np.uint32)
+    for b in range(B):
+        node = nodes[b]
+        p = ni[node, TO_MOVE]
+        for i in range(P):
+            q = (p + i) % P
+            _frontier_rows(occ[node], q, S, starts, free, enc_rows[b * 2 * P + P + i])
+            enc_rows[b * 2 * P + i, :S] = occ[node, q]
+            hands[b, i] = ni[node, HANDS + q]
+            if i == 0:
+                legal_rows[b, :S] = free[:S]; legal_rows[B + b, :S] = enc_rows[b * 2 * P + P, :S]
+        mover_hands[b] = hands[b, 0]
+
+# %% ../nbs/02_mcts.ipynb #f93f18da
+class NodeView:
+    "A read-only look at one node of a tree as it is now (for tests and curious readers; the search works on the arrays)"
+    def __init__(self, forest:_Forest, i:int): self.forest, self.i = forest, i
+    def _col(self, row:int) -> np.ndarray:
+        s0, n = self.forest.ni[self.i, ESTART], self.forest.ni[self.i, ECOUNT]
+        return self.forest.ef[row, s0:s0 + n].copy() if s0 >= 0 else None
+    @property
+    def expanded(self) -> bool: return bool(self.forest.ni[self.i, ESTART] >= 0)
+    @property
+    def terminal(self) -> bool: return bool(self.forest.ni[self.i, TERMINAL])
+    @property
+    def to_move(self) -> int: return int(self.forest.ni[self.i, TO_MOVE])
+    @property
+    def visits(self) -> float: return float(self.forest.nf[self.i, VISITS])
+    @property
+    def value(self) -> np.ndarray: return self.forest.nf[self.i, 1:].copy()
+    @property
+    def actions(self) -> np.ndarray:
+        s0, n = self.forest.ni[self.i, ESTART], self.forest.ni[self.i, ECOUNT]
+        return self.forest.ei[ACTION, s0:s0 + n].copy() if s0 >= 0 else None
+    @property
+    def prior(self): return self._col(PRIOR)
+    @property
+    def noisy_prior(self): return self._col(NOISY_PRIOR) if self.forest.ni[self.i, NOISY] else None
+    @property
+    def N(self): return self._col(EN)
+    @property
+    def W(self): return self._col(EW)
+    @property
+    def children(self) -> dict:
+        "{action index: NodeView} of the children made so far"
+        s0, n = self.forest.ni[self.i, ESTART], self.forest.ni[self.i, ECOUNT]
+        kids = self.forest.ei[CHILD, s0:s0 + n] if s0 >= 0 else np.zeros(0, np.int64)
+        return {int(k): NodeView(self.forest, int(c)) for k, c in enumerate(kids) if c >= 0}
+    def stats(self) -> NodeStats: return NodeStats(self.actions, self.prior, self.N, self.W, self.value, self.to_move)
+
+class SearchTree:
+    "One game's search tree (its nodes live in the variant's shared arrays), its root position and its own random generator"
+    def __init__(self, state:State, seed=None):
+        self.forest, self.rng, self.state = _forest(state.variant), np.random.default_rng(seed), state
+        with self.forest.lock:
+            self.node = self.forest.add_root(state)
+            self.forest.trees.add(self)
+
+    @property
+    def root(self) -> NodeView: return NodeView(self.forest, self.node)
+
+    def advance(self, move:int, reuse:bool=True):
+        "Make `move` the new root (`ValueError` if illegal), keeping its subtree when `reuse` and it was searched"
+        f = self.forest
+        state = self.state.play(move)
+        with f.lock:
+            s0, n = f.ni[self.node, ESTART], f.ni[self.node, ECOUNT]
+            child = -1
+            if reuse and s0 >= 0:
+                action = move_to_action(state.variant, move)
+                i = int(np.searchsorted(f.ei[ACTION, s0:s0 + n], action))
+                if i < n and f.ei[ACTION, s0 + i] == action: child = int(f.ei[CHILD, s0 + i])
+            self.state = state
+            self.node = child if child >= 0 else f.add_root(state)
+
+# %% ../nbs/02_mcts.ipynb #18d3f4c5
+@njit(cache=True, nogil=True)
+def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, coef:float, fpu:float) -> int:
+    "Index of the first child maximising W/N (fpu when unvisited) + coef * prior / (1 + N) + jitter"
+    best, pick = -np.inf, 0
+    for i in range(len(N)):
+        q = W[i] / N[i] if N[i] > 0 else fpu
+        s = q + coef * prior[i] / (1.0 + N[i]) + jitter[i]
+        if s > best: best, pick = s, i
+    return pick
+
+# %% ../nbs/02_mcts.ipynb #9f0240f8
+@njit(cache=True, nogil=True)
+def _new_child(parent, action, i, ni, nf, occ, S, otab, offs, starts, piece_sizes, free, corners, sf, sc):
+    "Node `i`: the position after `action` at node `parent` (`_play_rows`), unexpanded; its value is the outcome if the game is over"
+    P = occ.shape[1]
+    occ[i] = occ[parent]
+    ni[i] = ni[parent]
+    nxt, done, mono = _play_rows(occ[i], ni[i, HANDS:], ni[parent, TO_MOVE], ni[parent, DONE], ni[parent, MONO], action, S, otab,
+                                 offs, starts, free, corners, sf, sc)
+    over = done == (1 << P) - 1
+    ni[i, TO_MOVE], ni[i, DONE], ni[i, MONO], ni[i, TERMINAL] = nxt, done, mono, over
+    ni[i, ESTART], ni[i, ECOUNT], ni[i, NOISY], ni[i, STAMP] = -1, 0, 0, -1
+    nf[i] = 0.0
+    if over: _outcome_rows(ni[i, HANDS:], mono, piece_sizes, nf[i, 1:])
+
+@njit(cache=True, nogil=True)
+def _backup(path_node, path_edge, depth, value, vl, ni, nf, ef):
+    "Add a simulation's value vector along its path, removing its virtual loss `vl`"
+    for d in range(depth):
+        node, e = path_node[d], path_edge[d]
+        ef[EN, e] += 1 - vl
+        ef[EW, e] += value[ni[node, TO_MOVE]] + vl
+        nf[node, VISITS] += 1 - vl
+
+@njit(cache=True, nogil=True)
+def _undo_virtual_loss(path_node, path_edge, depth, vl, nf, ef):
+    for d in range(depth):
+        ef[EN, path_edge[d]] -= vl; ef[EW, path_edge[d]] += vl; nf[path_node[d], VISITS] -= vl
+
+@njit(cache=True, nogil=True)
+def _select_round(roots, left, leaves, c_puct, vl, stamp, gumbel, g_base, g_picks, g_fresh, g_sched, g_off, g_k,
+                  c_visit, c_scale, g_scratch, ni, nf, occ, ei, ef, n_nodes, S, otab, offs, starts, piece_sizes,
+                  free, corners, sf, sc, path_node, path_edge, path_len, leaf_node, leaf_tree, leaf_kind):
+    """One round of every tree: walk `min(leaves, left[g])` times from tree g's root to a leaf (new children are made on the way,
+    playing their moves), with virtual loss; a Gumbel root picks the first step. Leaves: kind 0 new (to evaluate), 1 terminal
+    (backed up here, after all walks), 2 already pending this round (its virtual loss undone at once). Returns (leaves, nodes)."""
+    k = 0
+    for g in range(len(roots)):
+        for _ in range(min(leaves, left[g])):
+            left[g] -= 1
+            first = -1
+            root = roots[g]
+            if gumbel:
+                r0, rn = ni[root, ESTART], ni[root, ECOUNT]
+                b0, p0, s0 = g_off[0, g], g_off[1, g], g_off[2, g]
+                due = g_sched[s0 + min(g_k[g], g_off[2, g + 1] - s0 - 1)]
+                first = _gumbel_pick(g_base[b0:b0 + rn], g_picks[p0:g_off[1, g + 1]], g_fresh[b0:b0 + rn], due, ef[EW, r0:r0 + rn],
+                                     ef[EN, r0:r0 + rn], ef[PRIOR, r0:r0 + rn], nf[root, 1 + ni[root, TO_MOVE]], c_visit, c_scale, g_scratch)
+                g_fresh[b0 + first] += 1; g_k[g] += 1
+            node, d = root, 0
+            while ni[node, ESTART] >= 0 and not ni[node, TERMINAL]:
+                s0, n = ni[node, ESTART], ni[node, ECOUNT]
+                if first >= 0:
+                    i, first = first, -1
+                else:
+                    prior = ef[NOISY_PRIOR, s0:s0 + n] if ni[node, NOISY] else ef[PRIOR, s0:s0 + n]
+                    i = _puct_pick(ef[EW, s0:s0 + n], ef[EN, s0:s0 + n], prior, ef[JITTER, s0:s0 + n],
+                                   c_puct * np.sqrt(max(nf[node, VISITS], 1.0)), nf[node, 1 + ni[node, TO_MOVE]])
+                e = s0 + i
+                if vl != 0:
+                    ef[EN, e] += vl; ef[EW, e] -= vl; nf[node, VISITS] += vl
+                path_node[k, d], path_edge[k, d] = node, e
+                d += 1
+                child = ei[CHILD, e]
+                if child < 0:
+                    child = n_nodes
+                    n_nodes += 1
+                    _new_child(node, ei[ACTION, e], child, ni, nf, occ, S, otab, offs, starts, piece_sizes, free, corners, sf, sc)
+                    ei[CHILD, e] = child
+                node = child
+            path_len[k], leaf_node[k], leaf_tree[k] = d, node, g
+            if ni[node, TERMINAL]: leaf_kind[k] = 1
+            elif ni[node, STAMP] == stamp:
+                leaf_kind[k] = 2
+                _undo_virtual_loss(path_node[k], path_edge[k], d, vl, nf, ef)
+            else:
+                leaf_kind[k] = 0
+                ni[node, STAMP] = stamp
+            k += 1
+    for j in range(k):
+        if leaf_kind[j] == 1: _backup(path_node[j], path_edge[j], path_len[j], nf[leaf_node[j], 1:], vl, ni, nf, ef)
+    return k, n_nodes
+
+@njit(cache=True, nogil=True)
+def _expand_backup(pending, leaf_node, path_node, path_edge, path_len, actions, offsets, priors, values, jitter, vl,
+                   ni, nf, ei, ef, n_edges):
+    "Give the evaluated leaves `pending` their edges (actions, priors, jitter) and values, then back each value up its path; return the edges in use"
+    for j in range(len(pending)):
+        node = leaf_node[pending[j]]
+        a0, n = offsets[j], offsets[j + 1] - offsets[j]
+        for e in range(n):
+            ei[ACTION, n_edges + e], ei[CHILD, n_edges + e] = actions[a0 + e], -1
+            ef[PRIOR, n_edges + e], ef[NOISY_PRIOR, n_edges + e], ef[JITTER, n_edges + e] = priors[a0 + e], 0.0, jitter[a0 + e]
+            ef[EN, n_edges + e], ef[EW, n_edges + e] = 0.0, 0.0
+        ni[node, ESTART], ni[node, ECOUNT] = n_edges, n
+        nf[node, 1:] = values[j]
+        n_edges += n
+    for j in range(len(pending)):
+        k = pending[j]
+        _backup(path_node[k], path_edge[k], path_len[k], values[j], vl, ni, nf, ef)
+    return n_edges
+
+# %% ../nbs/02_mcts.ipynb #ba0eac00
+class SearchResult(NamedTuple):
+    "What the search says about one root position"
+    actions:np.ndarray   # the root's legal actions
+    visits:np.ndarray    # visit count of each action
+    priors:np.ndarray    # the evaluator's priors (without noise)
+    q:np.ndarray         # mean value of each action for the player to move (unvisited: the root's own value)
+    value:float          # the root's mean value for the player to move (the evaluator's value when nothing was simulated)
+    net_value:np.ndarray # the evaluator's value vector of the root (engine player order)
+    target:np.ndarray=None  # Gumbel root: the improved policy softmax(log prior + sigma(completed Q)); None for PUCT
+    choice:int=None         # Gumbel root: index of the action sequential halving chose; None for PUCT
+
+    @property
+    def policy(self) -> np.ndarray:
+        "The training target: the Gumbel root's improved policy, else visit shares (the priors when there were no simulations)"
+        if self.target is not None: return self.target
+        total = self.visits.sum()
+        return self.visits / total if total > 0 else self.priors
+
+# %% ../nbs/02_mcts.ipynb #6636ba2a
+class Leaves:
+    "The positions one search round asks about, as the compiled search keeps them: legal actions at once; planes and `State`s on demand"
+    def __init__(self, forest, nodes, actions, offsets, to_move, enc_rows, hands):
+        self.variant, self.actions, self.offsets, self.to_move = forest.variant, actions, offsets, to_move
+        self._forest, self._nodes, self._enc_rows, self._hands = forest, nodes, enc_rows, hands
+
+    def __len__(self) -> int: return len(self._nodes)
+
+    def planes(self) -> np.ndarray:
+        "Network planes, as `encode_batch` makes them: (len, n_planes, size, size) float32"
+        v = self.variant
+        out = np.empty((len(self), n_planes(v), v.size, v.size), np.float32)
+        return _encode_rows(self._enc_rows, self._hands, v.size, N_PIECES, out)
+
+    def states(self) -> list:
+        "The positions as `State`s (without the moves that led there), for evaluators that need them"
+        f, v = self._forest, self.variant
+        occ = rows_to_bitboards(v, f.occ[self._nodes].reshape(-1, v.size))
+        P = v.n_players
+        return [State(v, occ[b * P:(b + 1) * P], tuple(f.ni[i, HANDS:].tolist()), int(f.ni[i, TO_MOVE]), int(f.ni[i, DONE]),
+                      int(f.ni[i, MONO])) for b, i in enumerate(self._nodes.tolist())]
+
+def ask_evaluator(evaluator, leaves:Leaves) -> Evaluation:
+    """Ask `evaluator` about a search's `leaves`: its `evaluate_leaves` when it has one that goes with its `__call__`, else its call
+    on the leaves' `State`s (so a subclass that overrides only `__call__` is still asked through it)"""
+    cls = type(evaluator)
+    owner = lambda name: next((k for k in cls.__mro__ if name in vars(k)), None)
+    fast = owner('evaluate_leaves')
+    if fast is not None and issubclass(fast, owner('__call__')): return evaluator.evaluate_leaves(leaves)
+    return evaluator(leaves.states())
+
+def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, evaluator, vl:float):
+    "Evaluate the new leaves `pending` in one call, expand them (jitter from each leaf's tree's generator) and back their values up"
+    ev = ask_evaluator(evaluator, forest.leaves(leaf_node[pending]))
+    counts = np.diff(ev.offsets).tolist()
+    jitter = np.concatenate([trees[g].rng.random(n) * 1e-9 for g, n in zip(leaf_tree[pending].tolist(), counts)])
+    forest.reserve(edges=len(ev.actions))
+    forest.n_edges = _expand_backup(pending, leaf_node, *paths, np.asarray(ev.actions, np.int64), np.asarray(ev.offsets, np.int64),
+                                    np.asarray(ev.priors, np.float64), np.asarray(ev.values, np.float64), jitter, vl,
+                                    forest.ni, forest.nf, forest.ei, forest.ef, forest.n_edges)
+
+def _root_stats(tree:SearchTree) -> NodeStats: return NodeView(tree.forest, tree.node).stats()
+
+def _add_root_noise(tree:SearchTree, config:SearchConfig):
+    "Dirichlet noise mixed into the root's priors (kept as the root's noisy priors)"
+    f, root = tree.forest, tree.node
+    s0, n = f.ni[root, ESTART], f.ni[root, ECOUNT]
+    f.ni[root, NOISY] = 0
+    if config.dirichlet_fraction <= 0 or n < 2: return
+    alpha = config.dirichlet_alpha or 10.0 / n
+    noise = tree.rng.dirichlet(np.full(n, alpha))
+    f.ef[NOISY_PRIOR, s0:s0 + n] = (1 - config.dirichlet_fraction) * f.ef[PRIOR, s0:s0 + n] + config.dirichlet_fraction * noise
+    f.ni[root, NOISY] = 1
+
+def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None) -> list:
+    """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree.
+    `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in the root's
+    action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`."""
+    if not trees: return []
+    f = trees[0].forest
+    if any(t.forest is not f for t in trees): raise ValueError('search needs trees of one variant')
+    noise = list(add_noise) if isinstance(add_noise, (list, tuple)) else [add_noise] * len(trees)
+    left = np.array([config.simulations] * len(trees) if simulations is None else [int(n) for n in simulations], np.int64)
+    if len(noise) != len(trees) or len(left) != len(trees): raise ValueError('add_noise and simulations need one entry per tree')
+    with f.lock:
+        if any(f.ni[t.node, TERMINAL] for t in trees): raise ValueError('search needs positions where the game is not over')
+        f.tidy()
+        roots = np.array([t.node for t in trees], np.int64)
+        fresh = np.flatnonzero(f.ni[roots, ESTART] < 0)
+        if len(fresh): _expand(f, trees, fresh, roots, np.arange(len(trees)), _no_paths(len(trees)), evaluator, 0.0)
+        gumbel = _GumbelRoots(trees, config, noise, left) if config.gumbel_actions else None
+        for t, z in zip(trees, noise):
+            if z and not config.gumbel_actions: _add_root_noise(t, config)
+            else: f.ni[t.node, NOISY] = 0
+        leaves, vl = config.leaves_per_game, (config.virtual_loss if config.leaves_per_game > 1 else 0.0)
+        depth = 21 * f.variant.n_players + 2                # a path is at most every remaining move long
+        K = int(np.minimum(leaves, left).sum())
+        paths = (np.zeros((K, depth), np.int64), np.zeros((K, depth), np.int64), np.zeros(K, np.int64))
+        leaf_node, leaf_tree, leaf_kind = np.zeros(K, np.int64), np.zeros(K, np.int64), np.zeros(K, np.int64)
+        g = gumbel or _GumbelRoots.none()
+        S, otab, offs, starts, piece_sizes = f.tables
+        while left.any():
+            f.reserve(nodes=int(np.minimum(leaves, left).sum()))
+            f.stamp += 1
+            k, f.n_nodes = _select_round(roots, left, leaves, config.c_puct, vl, f.stamp, gumbel is not None, g.base, g.picks, g.fresh,
+                                         g.schedule, g.off, g.k, config.gumbel_c_visit, config.gumbel_c_scale, g.scratch, f.ni, f.nf,
+                                         f.occ, f.ei, f.ef, f.n_nodes, S, otab, offs, starts, piece_sizes, *f.scratch, *paths,
+                                         leaf_node, leaf_tree, leaf_kind)
+            pending = np.flatnonzero(leaf_kind[:k] == 0)
+            if len(pending): _expand(f, trees, pending, leaf_node, leaf_tree, paths, evaluator, vl)
+        results = []
+        for j, t in enumerate(trees):
+            r = _root_stats(t)
+            fpu = r.value[r.to_move]
+            mean = float(r.W.sum() / r.N.sum()) if r.N.sum() > 0 else float(fpu)
+            q = np.divide(r.W, r.N, out=np.full(len(r.N), fpu), where=r.N > 0)
+            extra = dict(target=improved_policy(r, config), choice=gumbel.choice(j, r)) if gumbel else {}
+            results.append(SearchResult(r.actions, r.N, r.prior, q, mean, r.value, **extra))
+    return results
+
+def _no_paths(n:int) -> tuple: return np.zeros((n, 1), np.int64), np.zeros((n, 1), np.int64), np.zeros(n, np.int64)
+
+# %% ../nbs/02_mcts.ipynb #57923e65
+def choose_move(state:State, result:SearchResult, config:SearchConfig, rng:np.random.Generator) -> int:
+    "The move to play from `result`: a Gumbel root's choice; else sampled with temperature early in the game, else the most visited"
+    if result.choice is not None: return action_to_move(state.variant, result.actions[result.choice])
+    weights = result.visits if result.visits.sum() > 0 else result.priors
+    if state.ply < config.temperature_plies and config.temperature > 0:
+        logw = np.log(np.maximum(weights, 1e-30)) / config.temperature
+        p = np.exp(logw - logw.max()) * (weights > 0)
+        i = int(rng.choice(len(p), p=p / p.sum()))
+    else:
+        best = np.flatnonzero(weights == weights.max())
+        if len(best) > 1 and result.visits.sum() > 0:    # ties on visits: the better mean value, then the higher prior
+            best = best[result.q[best] == result.q[best].max()]
+            best = best[result.priors[best] == result.priors[best].max()]
+        i = int(best[0] if len(best) == 1 else rng.choice(best))   # still tied: at random (not by action number)
+    return action_to_move(state.variant, result.actions[i])
 
 # %% ../nbs/02_mcts.ipynb #ea51ec6c
 class GameRecord(NamedTuple):

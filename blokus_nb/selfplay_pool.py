@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
                            device_precision, as_precision, evaluate_planes, PRECISIONS)
-from .mcts import SearchConfig, NetEvaluator, GameRecord, selfplay
+from .mcts import ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay
 
 # %% ../nbs/03_selfplay_pool.ipynb #5c2e14df
 class Samples(NamedTuple):
@@ -141,16 +141,23 @@ class RemoteEvaluator:
         self.calls = self.positions = 0
 
     def __call__(self, states) -> Evaluation:
+        states = list(states)
         actions, offsets = batch_legal_actions(states)
-        planes = encode_batch(states).astype(np.uint8)
-        header = np.array([len(states), len(actions)], np.int64)
-        self.conn.send_bytes(b''.join([_EVAL, header.tobytes(), planes.tobytes(), actions.astype(np.int32).tobytes(),
+        return self._ask(actions, offsets, encode_batch(states), [s.to_move for s in states])
+
+    def evaluate_leaves(self, leaves) -> Evaluation:
+        "The same for a search's leaves, from the planes the compiled search encodes"
+        return self._ask(leaves.actions, leaves.offsets, leaves.planes(), leaves.to_move)
+
+    def _ask(self, actions, offsets, planes, to_move) -> Evaluation:
+        header = np.array([len(planes), len(actions)], np.int64)
+        self.conn.send_bytes(b''.join([_EVAL, header.tobytes(), planes.astype(np.uint8).tobytes(), actions.astype(np.int32).tobytes(),
                                        offsets.astype(np.int64).tobytes()]))
         reply = self.conn.recv_bytes()
         priors = np.frombuffer(reply, np.float32, len(actions))
-        values = np.frombuffer(reply, np.float32, len(states) * self.n_players, offset=4 * len(actions)).reshape(len(states), -1)
-        self.calls += 1; self.positions += len(states)
-        return Evaluation(actions, offsets, priors, values_to_absolute(values, [s.to_move for s in states]))
+        values = np.frombuffer(reply, np.float32, len(planes) * self.n_players, offset=4 * len(actions)).reshape(len(planes), -1)
+        self.calls += 1; self.positions += len(planes)
+        return Evaluation(actions, offsets, priors, values_to_absolute(values, to_move))
 
 def _decode_request(data:bytes, shape:tuple) -> tuple:
     "Server side: (planes uint8, actions, offsets) from a `RemoteEvaluator` request"
@@ -169,11 +176,17 @@ class _OrphanGuard:
         self.evaluator, self.parent_pid, self.conn, self.last = evaluator, parent_pid, conn, time.monotonic()
     @property
     def positions(self): return self.evaluator.positions
-    def __call__(self, states):
+    def _check(self):
         if os.getppid() != self.parent_pid: os._exit(3)       # re-parented: nobody is waiting for these games
         if time.monotonic() - self.last > HEARTBEAT_S:
             self.conn.send(('alive',)); self.last = time.monotonic()
+    def __call__(self, states):
+        self._check()
         return self.evaluator(states)
+    def evaluate_leaves(self, leaves):
+        "The wrapped evaluator's `evaluate_leaves` (a search's own path), after the same checks"
+        self._check()
+        return ask_evaluator(self.evaluator, leaves)
 
 def _worker_main(conn, worker_id:int, torch_threads:int):
     "Entry point of a spawned self-play worker (see above)"
