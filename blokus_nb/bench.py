@@ -198,20 +198,17 @@ class _FreeEvaluator:
         self.calls += 1; self.positions += len(counts)
         return Evaluation(actions, offsets, priors, np.zeros((len(counts), n_players), np.float32))
 
-_ROOT_WORK = ('_GumbelRoots', '_add_root_noise', 'improved_policy', 'choice', '_root_stats', 'choose_move', 'advance')
+_PHASES = {'selection_and_moves': ('_select_round',), 'legal_moves': ('_leaf_rows', '_legal_rows'), 'encoding': ('_encode_rows',),
+           'expansion_and_backup': ('_expand_backup', '_jitter'), 'tidying': ('tidy',),
+           'root': ('_gumbel_roots', '_add_root_noise', '_search_result', 'choose_move', 'advance')}
 
 def _phase_shares(profile) -> dict:
-    """Shares of the profiled `selfplay` call's time per phase of the search. Compiled calls are invisible to the profiler, so
-    their time counts in their Python caller: `search`'s own time is the walks down the trees (selection, and playing the
-    moves of new children), `_expand`'s own time the expansion and backup"""
+    "Shares of the profiled `selfplay` call's time per phase of the search, from the cumulative times of the functions `_PHASES` names (compiled kernels show up under their own names)"
     import pstats
-    tot, cum = {}, {}
-    for (path, line, name), (_, _, tt, ct, _) in pstats.Stats(profile).stats.items():
-        tot[name], cum[name] = tot.get(name, 0.0) + tt, cum.get(name, 0.0) + ct
-    out = {'selection_and_moves': tot.get('search', 0.0), 'legal_moves': cum.get('leaves', 0.0), 'encoding': cum.get('planes', 0.0),
-           'evaluator': cum.get('_evaluate', 0.0) - cum.get('planes', 0.0),
-           'expansion_and_backup': cum.get('_expand', 0.0) - cum.get('_evaluate', 0.0) - cum.get('leaves', 0.0),
-           'root': sum(cum.get(f, 0.0) for f in _ROOT_WORK)}
+    cum = {}
+    for (path, line, name), (_, _, _, ct, _) in pstats.Stats(profile).stats.items(): cum[name] = cum.get(name, 0.0) + ct
+    out = {phase: sum(cum.get(f, 0.0) for f in names) for phase, names in _PHASES.items()}
+    out['evaluator'] = cum.get('ask_evaluator', 0.0) - out['encoding']      # the evaluator's own work (planes are encoded inside it)
     total = cum['selfplay']
     out['other'] = max(total - sum(out.values()), 0.0)
     return {k: round(x / total, 3) for k, x in out.items()}

@@ -238,7 +238,7 @@ class _GumbelRoots:
         self.config = config
         base, picks, schedule = [], [], []
         for t, z, sims in zip(trees, add_noise, simulations):
-            r = _root_stats(t)
+            r = _root_stats(t, copy=False)
             n = len(r.actions)
             noise = t.rng.gumbel(size=n) if z else np.zeros(n)
             jitter = t.forest.ef[JITTER, t.forest.ni[t.node, ESTART]:][:n]
@@ -266,6 +266,10 @@ class _GumbelRoots:
         c = self.config
         return int(_gumbel_pick(self.base[b0:b1], self.picks[p0:p1], self.fresh[b0:b1], -1, r.W, r.N, r.prior, float(r.value[r.to_move]),
                                 c.gumbel_c_visit, c.gumbel_c_scale, self.scratch))
+
+def _gumbel_roots(trees:list, config:SearchConfig, add_noise:list, simulations) -> _GumbelRoots:
+    "The Gumbel roots of a search's trees (their noise drawn from each tree's generator)"
+    return _GumbelRoots(trees, config, add_noise, simulations)
 
 @njit(cache=True, nogil=True)
 def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scratch) -> int:
@@ -612,10 +616,10 @@ class Leaves:
 
     def __len__(self) -> int: return len(self._nodes)
 
-    def planes(self) -> np.ndarray:
-        "Network planes, as `encode_batch` makes them: (len, n_planes, size, size) float32"
+    def planes(self, dtype=np.uint8) -> np.ndarray:
+        "Network planes, as `encode_batch` makes them: (len, n_planes, size, size), as 0/1 bytes (a quarter of float32's memory traffic; `evaluate_planes` converts on the network's device)"
         v = self.variant
-        out = np.empty((len(self), n_planes(v), v.size, v.size), np.float32)
+        out = np.empty((len(self), n_planes(v), v.size, v.size), dtype)
         return _encode_rows(self._enc_rows, self._hands, v.size, N_PIECES, out)
 
     def states(self) -> list:
@@ -629,23 +633,36 @@ class Leaves:
 def ask_evaluator(evaluator, leaves:Leaves) -> Evaluation:
     """Ask `evaluator` about a search's `leaves`: its `evaluate_leaves` when it has one that goes with its `__call__`, else its call
     on the leaves' `State`s (so a subclass that overrides only `__call__` is still asked through it)"""
-    cls = type(evaluator)
+    if _reads_leaves(type(evaluator)): return evaluator.evaluate_leaves(leaves)
+    return evaluator(leaves.states())
+
+@functools.lru_cache(maxsize=None)
+def _reads_leaves(cls) -> bool:
+    "Does `cls` define `evaluate_leaves` in a class at or below the one that defines its `__call__`?"
     owner = lambda name: next((k for k in cls.__mro__ if name in vars(k)), None)
     fast = owner('evaluate_leaves')
-    if fast is not None and issubclass(fast, owner('__call__')): return evaluator.evaluate_leaves(leaves)
-    return evaluator(leaves.states())
+    return fast is not None and issubclass(fast, owner('__call__'))
 
 def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, evaluator, vl:float):
     "Evaluate the new leaves `pending` in one call, expand them (jitter from each leaf's tree's generator) and back their values up"
     ev = ask_evaluator(evaluator, forest.leaves(leaf_node[pending]))
-    counts = np.diff(ev.offsets).tolist()
-    jitter = np.concatenate([trees[g].rng.random(n) * 1e-9 for g, n in zip(leaf_tree[pending].tolist(), counts)])
+    jitter = _jitter(trees, leaf_tree[pending].tolist(), np.diff(ev.offsets).tolist())
     forest.reserve(edges=len(ev.actions))
     forest.n_edges = _expand_backup(pending, leaf_node, *paths, np.asarray(ev.actions, np.int64), np.asarray(ev.offsets, np.int64),
                                     np.asarray(ev.priors, np.float64), np.asarray(ev.values, np.float64), jitter, vl,
                                     forest.ni, forest.nf, forest.ei, forest.ef, forest.n_edges)
 
-def _root_stats(tree:SearchTree) -> NodeStats: return NodeView(tree.forest, tree.node).stats()
+def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
+    "Tie-breaking jitter for new nodes with `counts` edges, each drawn from its tree's generator (`which`), in order"
+    return np.concatenate([trees[g].rng.random(n) * 1e-9 for g, n in zip(which, counts)])
+
+def _root_stats(tree:SearchTree, copy:bool=True) -> NodeStats:
+    "The root's statistics: copies, or views of the forest's arrays (`copy=False`, valid until the next search or tree change)"
+    f, i = tree.forest, tree.node
+    s0, n = f.ni[i, ESTART], f.ni[i, ECOUNT]
+    ef, ei = f.ef[:, s0:s0 + n], f.ei[ACTION, s0:s0 + n]
+    if copy: ef, ei = ef.copy(), ei.copy()
+    return NodeStats(ei, ef[PRIOR], ef[EN], ef[EW], f.nf[i, 1:].copy(), int(f.ni[i, TO_MOVE]))
 
 def _add_root_noise(tree:SearchTree, config:SearchConfig):
     "Dirichlet noise mixed into the root's priors (kept as the root's noisy priors)"
@@ -674,7 +691,7 @@ def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=
         roots = np.array([t.node for t in trees], np.int64)
         fresh = np.flatnonzero(f.ni[roots, ESTART] < 0)
         if len(fresh): _expand(f, trees, fresh, roots, np.arange(len(trees)), _no_paths(len(trees)), evaluator, 0.0)
-        gumbel = _GumbelRoots(trees, config, noise, left) if config.gumbel_actions else None
+        gumbel = _gumbel_roots(trees, config, noise, left) if config.gumbel_actions else None
         for t, z in zip(trees, noise):
             if z and not config.gumbel_actions: _add_root_noise(t, config)
             else: f.ni[t.node, NOISY] = 0
@@ -694,15 +711,16 @@ def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=
                                          leaf_node, leaf_tree, leaf_kind)
             pending = np.flatnonzero(leaf_kind[:k] == 0)
             if len(pending): _expand(f, trees, pending, leaf_node, leaf_tree, paths, evaluator, vl)
-        results = []
-        for j, t in enumerate(trees):
-            r = _root_stats(t)
-            fpu = r.value[r.to_move]
-            mean = float(r.W.sum() / r.N.sum()) if r.N.sum() > 0 else float(fpu)
-            q = np.divide(r.W, r.N, out=np.full(len(r.N), fpu), where=r.N > 0)
-            extra = dict(target=improved_policy(r, config), choice=gumbel.choice(j, r)) if gumbel else {}
-            results.append(SearchResult(r.actions, r.N, r.prior, q, mean, r.value, **extra))
-    return results
+        return [_search_result(t, j, config, gumbel) for j, t in enumerate(trees)]
+
+def _search_result(tree:SearchTree, j:int, config:SearchConfig, gumbel) -> SearchResult:
+    "The `SearchResult` of `tree`, the j-th of its search"
+    r = _root_stats(tree)
+    fpu = r.value[r.to_move]
+    mean = float(r.W.sum() / r.N.sum()) if r.N.sum() > 0 else float(fpu)
+    q = np.divide(r.W, r.N, out=np.full(len(r.N), fpu), where=r.N > 0)
+    extra = dict(target=improved_policy(r, config), choice=gumbel.choice(j, r)) if gumbel else {}
+    return SearchResult(r.actions, r.N, r.prior, q, mean, r.value, **extra)
 
 def _no_paths(n:int) -> tuple: return np.zeros((n, 1), np.int64), np.zeros((n, 1), np.int64), np.zeros(n, np.int64)
 

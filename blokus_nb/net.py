@@ -164,7 +164,7 @@ def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offset
     try:
         device, dtype = net.device, autocast_dtype(bf16)
         with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-            x = torch.from_numpy(np.ascontiguousarray(planes, np.float32)).to(device, non_blocking=True)
+            x = torch.from_numpy(np.ascontiguousarray(planes)).to(device, non_blocking=True).float()   # uint8 planes travel 4x smaller
             logits, values = net(x)
             priors = legal_softmax(logits, actions, offsets)
             return priors.cpu().numpy(), values.float().cpu().numpy()

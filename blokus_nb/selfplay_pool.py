@@ -151,7 +151,7 @@ class RemoteEvaluator:
 
     def _ask(self, actions, offsets, planes, to_move) -> Evaluation:
         header = np.array([len(planes), len(actions)], np.int64)
-        self.conn.send_bytes(b''.join([_EVAL, header.tobytes(), planes.astype(np.uint8).tobytes(), actions.astype(np.int32).tobytes(),
+        self.conn.send_bytes(b''.join([_EVAL, header.tobytes(), planes.astype(np.uint8, copy=False).tobytes(), actions.astype(np.int32).tobytes(),
                                        offsets.astype(np.int64).tobytes()]))
         reply = self.conn.recv_bytes()
         priors = np.frombuffer(reply, np.float32, len(actions))
