@@ -359,8 +359,8 @@ _FORESTS = {}
 
 def _forest(variant) -> _Forest:
     v = get_variant(variant)
-    if v.name not in _FORESTS: _FORESTS[v.name] = _Forest(v)
-    return _FORESTS[v.name]
+    f = _FORESTS.get(v.name)
+    return f if f is not None else _FORESTS.setdefault(v.name, _Forest(v))   # two threads at once: both get the one stored
 
 @njit(cache=True, nogil=True)
 def _compact(roots, n_nodes, ni, nf, occ, ei, ef):
