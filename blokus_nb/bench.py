@@ -279,7 +279,7 @@ def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulation
 
 # %% ../nbs/90_bench.ipynb #986c52a8
 def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_simulations:int=64, run_dir=None,
-                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=0,
+                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=16,
                 ladder_levels=(1, 2, 3, 4, 5), ladder_games:int=40, ladder_simulations:int=200, # Pentobi's ladder (when the engine is there)
                 pentobi=None, **options) -> list:
     "Train from scratch for `minutes`, then measure the trained network against random, greedy, the untrained network and Pentobi's levels (searching with a Gumbel root if `eval_gumbel_actions`)"
