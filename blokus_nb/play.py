@@ -197,10 +197,10 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
             f'width:{frame}px;height:{frame}px;overflow:hidden">{grid}</div>')
 
 def default_opponent(variant='duo', simulations:int=32) -> Player:
-    "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`) with search, else the greedy player"
+    "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player"
     try: net = load_pretrained(variant)
     except ValueError: return GreedyPlayer()
-    return MCTSPlayer(net, simulations, name='blokus_nb network')
+    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=16)
 
 def play(variant:str='duo', # 'duo' or 'classic'
          opponent:Player=None, # who plays the other seats (default: the network that ships with the package, 32 simulations; greedy where none ships)
