@@ -448,7 +448,14 @@ class NodeView:
         s0, n = self.forest.ni[self.i, ESTART], self.forest.ni[self.i, ECOUNT]
         kids = self.forest.ei[CHILD, s0:s0 + n] if s0 >= 0 else np.zeros(0, np.int64)
         return {int(k): NodeView(self.forest, int(c)) for k, c in enumerate(kids) if c >= 0}
-    def stats(self) -> NodeStats: return NodeStats(self.actions, self.prior, self.N, self.W, self.value, self.to_move)
+    def stats(self) -> NodeStats: return _node_stats(self.forest, self.i)
+
+def _node_stats(f:_Forest, i:int, copy:bool=True) -> NodeStats:
+    "Expanded node `i`'s statistics: copies, or views of the forest's arrays (`copy=False`)"
+    s0, n = f.ni[i, ESTART], f.ni[i, ECOUNT]
+    ef, ei = f.ef[:, s0:s0 + n], f.ei[ACTION, s0:s0 + n]
+    if copy: ef, ei = ef.copy(), ei.copy()
+    return NodeStats(ei, ef[PRIOR], ef[EN], ef[EW], f.nf[i, 1:].copy(), int(f.ni[i, TO_MOVE]))
 
 class SearchTree:
     "One game's search tree (its nodes live in the variant's shared arrays), its root position and its own random generator"
@@ -658,11 +665,7 @@ def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
 
 def _root_stats(tree:SearchTree, copy:bool=True) -> NodeStats:
     "The root's statistics: copies, or views of the forest's arrays (`copy=False`, valid until the next search or tree change)"
-    f, i = tree.forest, tree.node
-    s0, n = f.ni[i, ESTART], f.ni[i, ECOUNT]
-    ef, ei = f.ef[:, s0:s0 + n], f.ei[ACTION, s0:s0 + n]
-    if copy: ef, ei = ef.copy(), ei.copy()
-    return NodeStats(ei, ef[PRIOR], ef[EN], ef[EW], f.nf[i, 1:].copy(), int(f.ni[i, TO_MOVE]))
+    return _node_stats(tree.forest, tree.node, copy)
 
 def _add_root_noise(tree:SearchTree, config:SearchConfig):
     "Dirichlet noise mixed into the root's priors (kept as the root's noisy priors)"
