@@ -12,7 +12,8 @@ from typing import NamedTuple
 __all__ = ['TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS', 'ACTION', 'CHILD',
            'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator', 'UniformEvaluator',
            'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'NodeView', 'SearchTree',
-           'SearchResult', 'Leaves', 'ask_evaluator', 'search', 'choose_move', 'GameRecord', 'game_seed', 'selfplay']
+           'SearchResult', 'Leaves', 'ask_evaluator', 'search', 'choose_move', 'GameRecord', 'game_seed', 'selfplay',
+           'compile_search']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import threading, weakref
@@ -793,3 +794,23 @@ def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=Searc
                 done[g] = GameRecord(g, v.name, moves, policies, values, end.scores(), end.outcome())
                 if on_game_end: on_game_end(done[g])
     return [done[g] for g in ids]
+
+# %% ../nbs/02_mcts.ipynb #c0a1e7d2
+class _PlanesReadingEvaluator(UniformEvaluator):
+    "Uniform priors and zero values, after encoding the leaves' planes as a network's evaluator would"
+    def evaluate_leaves(self, leaves:'Leaves') -> Evaluation:
+        leaves.planes()
+        return super().evaluate_leaves(leaves)
+
+_compiled_variants = set()
+
+def compile_search(variant:str='duo') -> float:
+    "Compile or load every kernel self-play uses for `variant` (two tiny games, PUCT and Gumbel roots); seconds taken, 0 once done in this process"
+    name = get_variant(variant).name
+    if name in _compiled_variants: return 0.0
+    t0 = time.perf_counter()
+    for gumbel_actions in (0, 4):
+        config = SearchConfig(simulations=4, leaves_per_game=2, gumbel_actions=gumbel_actions, full_search_fraction=0.5, fast_simulations=2)
+        selfplay(_PlanesReadingEvaluator(), name, 1, config, seed=0)
+    _compiled_variants.add(name)
+    return time.perf_counter() - t0

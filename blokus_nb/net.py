@@ -267,7 +267,8 @@ def precision_rule(device_type:str, # 'cuda' or 'cpu' (anything else runs in flo
         if capability is None or len(tuple(capability)) != 2:
             raise ValueError(f'a CUDA device needs its compute capability as (major, minor), got {capability!r}')
         cap, card = tuple(int(c) for c in capability), f'{name or "CUDA device"} (compute capability {capability[0]}.{capability[1]})'
-        if cap >= (8, 0): return Precision('bf16', 'bf16', f'{card}: native bfloat16')
+        if cap >= (8, 0): return Precision('bf16', 'fp32', f'{card}: native bfloat16 for training; inference in float32, '
+                                                          'whose convolutions run on TF32 tensor cores without autocast\'s casts')
         if cap[0] == 7 or cap in ((6, 0), (6, 2)):
             return Precision('fp16', 'fp16', f'{card}: no native bfloat16, fast float16: float16 autocast, gradient scaler in training')
         return Precision('fp32', 'fp32', f'{card}: float16 is slow on this card: float32')

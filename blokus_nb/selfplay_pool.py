@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
                            device_precision, as_precision, evaluate_planes, PRECISIONS)
-from .mcts import ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay
+from .mcts import ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay, compile_search
 
 # %% ../nbs/03_selfplay_pool.ipynb #5c2e14df
 class Samples(NamedTuple):
@@ -266,25 +266,41 @@ class SelfPlayPool:
 
     # ---- processes
     def start(self):
-        "Start the worker processes (done automatically on first `play`)"
+        "Compile the search kernels here, then start the worker processes (done automatically on first `play`)"
         if self._closed: raise RuntimeError('this SelfPlayPool is closed')
+        compile_search(self.variant)     # here, once: the workers then load the compiled kernels from numba's cache
         if self.mode != 'sequential' and not self.workers:
             self.workers = [None] * self.plan.num_workers
-            for wid in range(self.plan.num_workers): self._spawn(wid)
+            launched = [self._launch(wid) for wid in range(self.plan.num_workers)]   # all at once: each spends seconds importing torch
+            try:
+                for w in launched: self._enrol(w)
+            except BaseException:
+                for w in launched:
+                    if w not in self.workers: self._kill(w)
+                raise
         return self
 
     def _spawn(self, wid:int):
+        "Start worker `wid` and wait until it is ready (a replacement for a failed worker)"
+        self._enrol(self._launch(wid))
+
+    def _launch(self, wid:int) -> _Worker:
+        "Start worker `wid`'s process, GPUs hidden from it; it is not ready until `_enrol` has its hello"
         parent, child = self._ctx.Pipe()
         threads = max(1, usable_cpus() // self.plan.num_workers)
         from blokus_nb.selfplay_pool import _worker_main as entry   # the module's own function: spawn imports it by name
         p = self._ctx.Process(target=entry, args=(child, wid, threads), name=f'blokus-selfplay-{wid}', daemon=True)
         with _gpu_hidden(): p.start()
         child.close()
-        w = _Worker(wid, p, parent)
-        if not parent.poll(120):
+        return _Worker(wid, p, parent)
+
+    def _enrol(self, w:_Worker):
+        "Wait (up to 120 s) for a launched worker's hello; then it joins the pool and, in `cpu_workers`, gets the weights"
+        wid, p = w.wid, w.process
+        if not w.conn.poll(120):
             self._kill(w)
             raise RuntimeError(f'self-play worker {wid} did not start within 120 s (exit code {p.exitcode})')
-        try: w.info = parent.recv()
+        try: w.info = w.conn.recv()
         except EOFError:
             p.join(5)
             raise RuntimeError(f'self-play worker {wid} exited while starting (exit code {p.exitcode})') from None

@@ -157,7 +157,10 @@ def test_widgets_render(colab_page):
     img.wait_for(state='visible', timeout=30_000)
     assert page.evaluate('(el) => el.naturalWidth', img.element_handle()) > 100
     img.screenshot(path=str(ARTIFACTS / 'dashboard.png'))
-    assert page.locator('.blokus-play').count() == 1
+    board = page.locator('.blokus-play')
+    board.first.wait_for(state='visible', timeout=60_000)     # the play cell may still be drawing when run-all has returned
+    assert board.count() == 1
+    page.locator('.blokus-play .blokus-cell').nth(14 * 14 - 1).wait_for(state='attached', timeout=30_000)
     assert page.locator('.blokus-play .blokus-cell').count() == 14 * 14
 
 
