@@ -69,12 +69,28 @@ class MCTSPlayer(Player):
             simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}))
         self.rng = np.random.default_rng(seed)
         self.name = name or (f'mcts{simulations}' if simulations else 'policy')
+        self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
+
+    def _tree(self, state:State) -> SearchTree:
+        "The kept tree of `state`'s game, advanced by the moves played since, when there is one; else a fresh tree"
+        for k in range(1, state.variant.n_players + 1):      # the others' replies since this player's last move (passes leave no move)
+            tree = self.kept.pop(state.moves[:len(state.moves) - k], None) if len(state.moves) >= k else None
+            if tree is None: continue
+            for _, move in state.moves[len(state.moves) - k:]: tree.advance(move, self.config.reuse_tree)
+            if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move): return tree
+        return SearchTree(state, seed=self.rng.integers(2**63))
 
     def choose_moves(self, states) -> list:
         states = list(states)
-        trees = [SearchTree(s, seed=self.rng.integers(2**63)) for s in states]
+        trees = [self._tree(s) for s in states]
         results = search(trees, self.evaluator, self.config, add_noise=self.config.dirichlet_fraction > 0)
-        return [choose_move(t.state, r, self.config, t.rng) for t, r in zip(trees, results)]
+        moves = [choose_move(t.state, r, self.config, t.rng) for t, r in zip(trees, results)]
+        self.kept = {}                                        # games not continued are dropped (their nodes are reclaimed)
+        if self.config.reuse_tree:
+            for t, m in zip(trees, moves):
+                t.advance(m)
+                if t.state.moves: self.kept[t.state.moves] = t
+        return moves
 
 # %% ../nbs/02a_arena.ipynb #4b18265d
 def wilson_interval(points:float, n:int, z:float=1.96) -> tuple:

@@ -279,7 +279,7 @@ def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulation
 
 # %% ../nbs/90_bench.ipynb #986c52a8
 def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_simulations:int=64, run_dir=None,
-                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=16,
+                preset:str='cpu', seed:int=0, verbose:bool=False, opening_plies:int=2, eval_gumbel_actions:int=None, # the Gumbel root's candidates (None: GUMBEL_ACTIONS, as self-play; 0: PUCT)
                 ladder_levels=(1, 2, 3, 4, 5), ladder_games:int=40, ladder_simulations:int=200, # Pentobi's ladder (when the engine is there)
                 pentobi=None, **options) -> list:
     "Train from scratch for `minutes`, then measure the trained network against random, greedy, the untrained network and Pentobi's levels (searching with a Gumbel root if `eval_gumbel_actions`)"
@@ -289,6 +289,8 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
     from blokus_nb.net import net_from_state, make_net, save_net
     from blokus_nb.arena import arena, MCTSPlayer, RandomPlayer, GreedyPlayer
     from blokus_nb.strength import find_pentobi, pentobi_ladder, PentobiNotFound
+    from blokus_nb.mcts import GUMBEL_ACTIONS
+    if eval_gumbel_actions is None: eval_gumbel_actions = GUMBEL_ACTIONS
     run_dir = Path(run_dir or tempfile.mkdtemp(prefix='blokus-learn-'))
     if minutes and 'num_iterations' not in options: options['num_iterations'] = 100_000   # the time budget governs, not the preset's cap
     t0 = time.perf_counter()

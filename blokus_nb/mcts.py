@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, asdict
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS', 'ACTION', 'CHILD',
-           'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator', 'UniformEvaluator',
-           'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'NodeView', 'SearchTree',
-           'SearchResult', 'Leaves', 'ask_evaluator', 'search', 'choose_move', 'GameRecord', 'game_seed', 'selfplay',
-           'compile_search']
+__all__ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS',
+           'ACTION', 'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator',
+           'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'NodeView',
+           'SearchTree', 'SearchResult', 'Leaves', 'ask_evaluator', 'search', 'choose_move', 'GameRecord', 'game_seed',
+           'selfplay', 'compile_search']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import threading, weakref
@@ -25,6 +25,8 @@ from .engine import (State, new_game, get_variant, batch_legal_actions, action_t
 from .net import Evaluation, BlokusNet, predict, choose_precision, evaluate_planes, values_to_absolute
 
 # %% ../nbs/02_mcts.ipynb #fb04b43b
+GUMBEL_ACTIONS = 16   # the Gumbel root's candidates, in self-play (`TrainConfig`) and wherever a trained network plays
+
 @dataclass(frozen=True)
 class SearchConfig:
     "Settings of the tree search and of move choice"
@@ -40,6 +42,7 @@ class SearchConfig:
     gumbel_actions:int=0           # > 0: Gumbel root over this many sampled actions (sequential halving, completed-Q targets); 0: PUCT root
     gumbel_c_visit:float=50.0      # Gumbel root: Q's weight is (gumbel_c_visit + most root visits) * gumbel_c_scale ...
     gumbel_c_scale:float=0.1       # ... times Q rescaled to [0, 1] among the root's actions
+    gumbel_noise_plies:int=None    # self-play with a Gumbel root: Gumbel noise on the root only in the game's first this many plies, then the best move (None: every ply)
     full_search_fraction:float=1.0 # self-play: share of moves searched with `simulations` and recorded for training (playout cap randomisation)
     fast_simulations:int=8         # self-play: simulations of the other moves, which get no Dirichlet noise and are not recorded
 
@@ -50,11 +53,12 @@ class SearchConfig:
                   'temperature_plies': self.temperature_plies >= 0, 'leaves_per_game': self.leaves_per_game >= 1,
                   'virtual_loss': self.virtual_loss >= 0, 'gumbel_actions': self.gumbel_actions >= 0,
                   'gumbel_c_visit': self.gumbel_c_visit >= 0, 'gumbel_c_scale': self.gumbel_c_scale > 0,
-                  'full_search_fraction': 0 < self.full_search_fraction <= 1, 'fast_simulations': self.fast_simulations >= 0}
+                  'full_search_fraction': 0 < self.full_search_fraction <= 1, 'fast_simulations': self.fast_simulations >= 0,
+                  'gumbel_noise_plies': self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0}
         allowed = {'simulations': '>= 0', 'c_puct': '> 0', 'dirichlet_alpha': 'None or > 0', 'dirichlet_fraction': 'in [0, 1]',
                    'temperature': '>= 0', 'temperature_plies': '>= 0', 'leaves_per_game': '>= 1', 'virtual_loss': '>= 0',
                    'gumbel_actions': '>= 0', 'gumbel_c_visit': '>= 0', 'gumbel_c_scale': '> 0',
-                   'full_search_fraction': 'in (0, 1]', 'fast_simulations': '>= 0'}
+                   'full_search_fraction': 'in (0, 1]', 'fast_simulations': '>= 0', 'gumbel_noise_plies': 'None or >= 0'}
         for name, ok in checks.items():
             if not ok: raise ValueError(f'SearchConfig.{name} must be {allowed[name]}, got {getattr(self, name)!r}')
 
@@ -767,6 +771,10 @@ def game_seed(seed:int, game_id:int) -> np.random.SeedSequence:
     "The random stream of game `game_id` in a run seeded with `seed`"
     return np.random.SeedSequence(seed, spawn_key=(game_id,))
 
+def _gumbel_noise(config:SearchConfig, ply:int) -> bool:
+    "Does self-play's Gumbel root draw noise at `ply`? (every ply, or the first `gumbel_noise_plies`)"
+    return config.gumbel_noise_plies is None or ply < config.gumbel_noise_plies
+
 def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(), seed:int=0,
              on_game_end=None) -> list:
     "Play the games `game_ids` (a count or ids) to the end with batched search; one `GameRecord` each, in id order"
@@ -779,7 +787,8 @@ def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=Searc
         active = [g for g in ids if g not in done]
         full = [config.full_search_fraction >= 1 or trees[g].rng.random() < config.full_search_fraction for g in active]
         sims = [config.simulations if f else config.fast_simulations for f in full]
-        results = search([trees[g] for g in active], evaluator, config, add_noise=[f or gumbel for f in full], simulations=sims)
+        noise = [_gumbel_noise(config, trees[g].state.ply) if gumbel else f for g, f in zip(active, full)]
+        results = search([trees[g] for g in active], evaluator, config, add_noise=noise, simulations=sims)
         for g, res, f in zip(active, results, full):
             tree = trees[g]
             state = tree.state

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['NET_SIZES', 'PIECE_WINDOW', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED', 'NetConfig', 'net_config', 'ResidualBlock',
-           'BlokusNet', 'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'as_precision',
-           'autocast_dtype', 'evaluate_planes', 'predict', 'net_state', 'net_from_state', 'atomic_torch_save',
-           'save_net', 'load_net', 'pretrained_path', 'load_pretrained', 'best_device', 'Precision', 'precision_rule',
-           'device_precision', 'choose_precision', 'make_net']
+__all__ = ['VALUE_HEADS', 'NET_SIZES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED',
+           'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet', 'values_to_absolute', 'values_to_mover',
+           'Evaluation', 'legal_softmax', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict', 'net_state',
+           'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained',
+           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -24,6 +24,8 @@ import torch.nn.functional as F
 from .engine import N_ORIENTS, get_variant, n_planes, encode_batch, batch_legal_actions
 
 # %% ../nbs/01_net.ipynb #f0441b56
+VALUE_HEADS = ('flat', 'pooled')
+
 @dataclass(frozen=True)
 class NetConfig:
     "The shape of a `BlokusNet`; saved in every checkpoint so the network can be rebuilt"
@@ -32,7 +34,8 @@ class NetConfig:
     channels:int=64            # channels in the tower
     policy_channels:int=32     # channels before the policy head's last layer
     value_hidden:int=128       # hidden units of the value head
-    ownership:bool=False       # an auxiliary head predicting each cell's final owner (a training signal only; False in older checkpoints)
+    ownership:bool=False       # an auxiliary head predicting each cell's final owner (False in older checkpoints)
+    value_head:str='flat'      # 'flat': a linear layer over two feature planes (older checkpoints); 'pooled': global mean and max of the tower, and the predicted ownership counts
 
     def __post_init__(self):
         get_variant(self.variant)   # an unknown variant fails here, naming the allowed ones
@@ -41,12 +44,13 @@ class NetConfig:
             if not isinstance(value, int) or value < (0 if name == 'blocks' else 1):
                 raise ValueError(f'NetConfig.{name} must be a positive integer, got {value!r}')
         if not isinstance(self.ownership, bool): raise ValueError(f'NetConfig.ownership must be True or False, got {self.ownership!r}')
+        if self.value_head not in VALUE_HEADS: raise ValueError(f'NetConfig.value_head must be one of {", ".join(VALUE_HEADS)}, got {self.value_head!r}')
 
 NET_SIZES = {
-    'tiny':  dict(blocks=1, channels=16, policy_channels=8, value_hidden=32, ownership=True),      # tests: milliseconds
-    'medium': dict(blocks=3, channels=32, policy_channels=16, value_hidden=64, ownership=True),    # short CPU runs: 2.6x the self-play of small
-    'small': dict(blocks=6, channels=64, policy_channels=32, value_hidden=128, ownership=True),    # the CPU default
-    'large': dict(blocks=12, channels=128, policy_channels=32, value_hidden=256, ownership=True),  # a GPU
+    'tiny':  dict(blocks=1, channels=16, policy_channels=8, value_hidden=32, ownership=True, value_head='pooled'),      # tests: milliseconds
+    'medium': dict(blocks=3, channels=32, policy_channels=16, value_hidden=64, ownership=True, value_head='pooled'),    # short CPU runs: 2.6x the self-play of small
+    'small': dict(blocks=6, channels=64, policy_channels=32, value_hidden=128, ownership=True, value_head='pooled'),    # the CPU default
+    'large': dict(blocks=12, channels=128, policy_channels=32, value_hidden=256, ownership=True, value_head='pooled'),  # a GPU
 }
 
 def net_config(size:str='small', variant:str='duo', **overrides) -> NetConfig:
@@ -70,6 +74,7 @@ class ResidualBlock(nn.Module):
 
 # %% ../nbs/01_net.ipynb #a8dea394
 PIECE_WINDOW = 5  # every orientation fits in a 5×5 box whose top-left corner is its anchor
+OWNERSHIP_COUNT_SCALE = 10.0   # the pooled value head reads expected cell counts in tens: a one-cell margin is 0.1
 
 class BlokusNet(nn.Module):
     "AlphaZero-style residual network: planes in, (policy logits over actions, value per player) out"
@@ -84,8 +89,13 @@ class BlokusNet(nn.Module):
         pc = config.policy_channels
         self.policy_in = nn.Sequential(nn.Conv2d(c, pc, 1, bias=False), nn.BatchNorm2d(pc), nn.ReLU())
         self.policy_out = nn.Conv2d(pc, N_ORIENTS, PIECE_WINDOW)
-        self.value_in = nn.Sequential(nn.Conv2d(c, 2, 1, bias=False), nn.BatchNorm2d(2), nn.ReLU())
-        self.value_out = nn.Sequential(nn.Linear(2 * v.size * v.size, config.value_hidden), nn.ReLU(),
+        if config.value_head == 'flat':
+            self.value_in = nn.Sequential(nn.Conv2d(c, 2, 1, bias=False), nn.BatchNorm2d(2), nn.ReLU())
+            features = 2 * v.size * v.size
+        else:   # 'pooled': mean and max of each channel, and the expected number of cells of each owner
+            self.value_in = nn.Sequential(nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU())
+            features = 2 * c + (v.n_players + 1 if config.ownership else 0)
+        self.value_out = nn.Sequential(nn.Linear(features, config.value_hidden), nn.ReLU(),
                                        nn.Linear(config.value_hidden, v.n_players), nn.Tanh())
         if config.ownership: self.ownership_out = nn.Conv2d(c, v.n_players + 1, 1)   # per cell: empty, or the mover + i owns it
         self.to(memory_format=torch.channels_last)   # measured: 1.5x faster at batch 1 on a CPU, and the layout GPUs prefer
@@ -95,10 +105,18 @@ class BlokusNet(nn.Module):
         x = self.tower(self.stem(planes.contiguous(memory_format=torch.channels_last)))
         p = F.pad(self.policy_in(x), (0, PIECE_WINDOW - 1, 0, PIECE_WINDOW - 1))   # pad right and bottom
         logits = self.policy_out(p).flatten(1)            # (B, 91 * size * size): index = orient * size² + row * size + col
-        values = self.value_out(self.value_in(x).flatten(1))
-        if not ownership: return logits, values
-        if not self.config.ownership: raise ValueError('this network has no ownership head (NetConfig.ownership=False)')
-        return logits, values, self.ownership_out(x)
+        if ownership and not self.config.ownership: raise ValueError('this network has no ownership head (NetConfig.ownership=False)')
+        owner = self.ownership_out(x) if self.config.ownership and (ownership or self.config.value_head == 'pooled') else None
+        values = self.value_out(self._value_features(x, owner))
+        return (logits, values, owner) if ownership else (logits, values)
+
+    def _value_features(self, x, owner):
+        "The value head's input: two flattened feature planes ('flat'), or pooled channels and ownership counts ('pooled')"
+        h = self.value_in(x)
+        if self.config.value_head == 'flat': return h.flatten(1)
+        pooled = [h.mean((2, 3)), h.amax((2, 3))]
+        if owner is not None: pooled.append(owner.float().softmax(1).sum((2, 3)) / OWNERSHIP_COUNT_SCALE)
+        return torch.cat([t.to(h.dtype) for t in pooled], 1)
 
     @property
     def device(self) -> torch.device: return next(self.parameters()).device

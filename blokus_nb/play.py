@@ -14,6 +14,7 @@ from pathlib import Path
 from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell, sym_cell, save_sgf,
                               normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE, PIECE_NAMES, N_PIECES, PIECE_SIZES)
 from .arena import Player, GreedyPlayer, MCTSPlayer
+from .mcts import GUMBEL_ACTIONS
 from .net import load_pretrained
 
 # %% ../nbs/06_play.ipynb #a2897a5a
@@ -200,7 +201,7 @@ def default_opponent(variant='duo', simulations:int=32) -> Player:
     "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player"
     try: net = load_pretrained(variant)
     except ValueError: return GreedyPlayer()
-    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=16)
+    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS)
 
 def play(variant:str='duo', # 'duo' or 'classic'
          opponent:Player=None, # who plays the other seats (default: the network that ships with the package, 32 simulations; greedy where none ships)

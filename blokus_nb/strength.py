@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .engine import get_variant
 from .arena import Player, arena, make_player, wilson_interval
+from .mcts import GUMBEL_ACTIONS
 from .gtp import GTPPlayer, GTPError
 
 # %% ../nbs/08_strength.ipynb #4c757819
@@ -154,7 +155,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                    levels=(1, 2, 3, 4, 5), variant='duo', n_games:int=40, simulations:int=200, seed:int=0,
                    pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
                    engines:int=2, # copies of the engine thinking in parallel
-                   opening_plies:int=0, gumbel_actions:int=16, stop_below:float=None, sgf_dir=None, timeout:float=300.0):
+                   opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None, timeout:float=300.0):
     "Matches against Pentobi's `levels`: yields one result dict per level, then the rating fitted to all of them"
     v = get_variant(variant)
     levels = list(levels)
@@ -212,7 +213,7 @@ def main(argv=None) -> int:
     parser.add_argument('--engines', type=int, default=2, help='copies of Pentobi thinking in parallel (default 2)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
-    parser.add_argument('--gumbel-actions', type=int, default=16, help="the player's search uses a Gumbel root over this many actions (default 16, the root training uses; 0: PUCT)")
+    parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS, help=f"the player's search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, the root training uses; 0: PUCT)")
     parser.add_argument('--stop-below', type=float, default=None, help='stop climbing after a level scored below this')
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     args = parser.parse_args(argv)

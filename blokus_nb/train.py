@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from .engine import get_variant, n_planes, action_permutation, transform_planes
 from .net import (load_net, load_pretrained, net_config, BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save,
                            PRECISIONS, as_precision, autocast_dtype, device_precision)
-from .mcts import SearchConfig
+from .mcts import SearchConfig, GUMBEL_ACTIONS
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
 from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
 from .arena import arena, RandomPlayer, GreedyPlayer, MCTSPlayer
@@ -164,7 +164,8 @@ class TrainConfig:
     simulations:int=64               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
     temperature_plies:int=8          # opening plies played with temperature 1 (PUCT root)
-    gumbel_actions:int=16            # > 0: self-play with a Gumbel root over this many sampled actions (see mcts); 0: PUCT with Dirichlet noise
+    gumbel_actions:int=GUMBEL_ACTIONS # > 0: self-play with a Gumbel root over this many sampled actions (see mcts); 0: PUCT with Dirichlet noise
+    gumbel_noise_plies:int=None      # with a Gumbel root: noise only in each game's first this many plies, then the best move (None: every ply; see mcts)
     full_search_fraction:float=1.0   # share of self-play moves searched with `simulations` and kept as samples (playout cap randomisation)
     fast_simulations:int=8           # simulations of the other self-play moves (not kept)
     score_weight:float=0.0           # share of the value target taken from the final score margin (see value_targets)
@@ -192,6 +193,7 @@ class TrainConfig:
                   ('net_size', self.net_size in NET_SIZES, ', '.join(NET_SIZES)),
                   ('init_net', self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(), "None, 'pretrained' or the path of a network file"), ('simulations', self.simulations >= 1, '>= 1'),
                   ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'), ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),
+                  ('gumbel_noise_plies', self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0, 'None or >= 0'),
                   ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'), ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
                   ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'), ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
                   ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
@@ -221,7 +223,8 @@ PRESETS = {
     'gpu':     dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=True, num_training_steps=100),
     'default': dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=False, num_training_steps=100),
     'cpu':     dict(num_iterations=1000, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
-                    buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, eval_every=0, time_budget_minutes=20.0),
+                    buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, gumbel_noise_plies=10, eval_every=0,
+                    time_budget_minutes=20.0),
 }
 
 def forced_precision(config:TrainConfig) -> str:
@@ -448,7 +451,7 @@ def initial_net(config:TrainConfig, device='cpu') -> BlokusNet:
     if net.config != want:
         c = net.config
         sizes = [name for name in NET_SIZES if net_config(name, c.variant) == c]
-        raise ValueError(f"init_net {config.init_net!r} is a {c.variant} network of {c.blocks} blocks x {c.channels} channels"
+        raise ValueError(f"init_net {config.init_net!r} is a {c.variant} network of {c.blocks} blocks x {c.channels} channels with a {c.value_head} value head"
                          + (f" (net_size {sizes[0]!r})" if sizes else '') + f"; this run is a {config.net_size!r} {config.variant} network: "
                          + (f"pass net_size={sizes[0]!r}" if sizes and c.variant == config.variant else 'choose a network that matches'))
     return net.train()
@@ -550,7 +553,7 @@ def search_config(config:TrainConfig) -> SearchConfig:
     "Self-play's search settings from a `TrainConfig`"
     return SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies,
                         gumbel_actions=config.gumbel_actions, full_search_fraction=config.full_search_fraction,
-                        fast_simulations=config.fast_simulations)
+                        fast_simulations=config.fast_simulations, gumbel_noise_plies=config.gumbel_noise_plies)
 
 def open_pool(config:TrainConfig, precision:str, verbose:bool=True):
     "The run's self-play pool (a `SelfPlayPool`, or a `RaySelfPlayPool` for selfplay_mode 'ray'), evaluating in `precision`"
