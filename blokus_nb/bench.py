@@ -10,9 +10,9 @@ from .engine import (VARIANTS, new_game, generate_moves, batch_legal_actions, ra
                               encode_batch)
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'DEFAULT_VARIANTS', 'QUICK', 'benchmark_positions', 'median_us', 'bench_engine', 'bench_nn',
-           'bench_search', 'bench_search_free', 'bench_selfplay', 'bench_learn', 'limit_cores', 'bench_gpu',
-           'machine_info', 'main']
+__all__ = ['INSTANT_MODES', 'BENCHMARKS', 'DEFAULT_VARIANTS', 'QUICK', 'benchmark_positions', 'median_us', 'bench_engine',
+           'bench_nn', 'bench_search', 'bench_search_free', 'bench_selfplay', 'bench_selfplay_instant', 'bench_learn',
+           'limit_cores', 'bench_gpu', 'machine_info', 'main']
 
 # %% ../nbs/90_bench.ipynb #2bec8878
 def benchmark_positions(variant:str, n_games:int, seed:int=0) -> list:
@@ -243,9 +243,15 @@ def bench_search_free(variant:str='duo', games=(1, 64, 256), roots=('puct', 'gum
     return out
 
 # %% ../nbs/90_bench.ipynb #998f6b81
-def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulations:int=32,
-                   modes=('sequential', 'cpu_workers', 'inference_server'), seed:int=0, repeats:int=1) -> list:
+def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations:int=32,
+                   modes=None, seed:int=0, repeats:int=None,
+                   evaluator:str='net', # 'instant': `bench_selfplay_instant` (the CPU side's ceiling)
+                  ) -> list:
     "Samples/s, games/s and evaluations/s of each self-play mode and of the write-up's way, on the same games (medians of `repeats`)"
+    if evaluator == 'instant':
+        return bench_selfplay_instant(variant, games or 256, size or 'medium', simulations, modes or INSTANT_MODES, seed, repeats or 3)
+    if evaluator != 'net': raise ValueError(f"unknown evaluator {evaluator!r}; allowed: 'net', 'instant'")
+    games, size, modes, repeats = games or 32, size or 'small', modes or ('sequential', 'cpu_workers', 'inference_server'), repeats or 1
     from blokus_nb.net import make_net
     from blokus_nb.mcts import SearchConfig
     from blokus_nb.selfplay_pool import SelfPlayPool, default_workers, MODES
@@ -276,6 +282,39 @@ def bench_selfplay(variant:str='duo', games:int=32, size:str='small', simulation
     if 'ray' in rate and 'cpu_workers' in rate:     # Ray's cost on one machine, against the plain worker processes
         summary['ray_overhead_vs_cpu_workers'] = round(1 - rate['ray'] / rate['cpu_workers'], 3)
     return out + [summary]
+
+INSTANT_MODES = ('sequential', 'inference_server')   # the modes where one process holds the network (on a GPU when there is one)
+
+def bench_selfplay_instant(variant:str='duo', games:int=256, size:str='medium', simulations:int=32, modes=INSTANT_MODES,
+                           seed:int=0, repeats:int=3, gumbel_actions:int=None, noise_plies:int=10) -> list:
+    """Positions/s of self-play with `InstantEvaluator` (a GPU that is never the bottleneck) in `modes`, and of `cpu_workers` with
+    the real `size` network, in one run, with the `cpu` preset's search (Gumbel root, noise in the opening); medians of `repeats`"""
+    from blokus_nb.net import make_net
+    from blokus_nb.mcts import SearchConfig, InstantEvaluator, GUMBEL_ACTIONS, compile_search
+    from blokus_nb.selfplay_pool import SelfPlayPool, MODES
+    if isinstance(modes, str): modes = tuple(m.strip() for m in modes.split(',') if m.strip())
+    for m in modes:
+        if m not in MODES: raise ValueError(f'unknown self-play mode {m!r}; allowed: {", ".join(MODES)}')
+    config = SearchConfig(simulations=simulations, gumbel_actions=GUMBEL_ACTIONS if gumbel_actions is None else gumbel_actions,
+                          gumbel_noise_plies=noise_plies)
+    compile_search(variant)
+    name = get_variant(variant).name
+    runs = [(m, 'instant', InstantEvaluator(variant, seed)) for m in modes] + [('cpu_workers', 'net', make_net(size, variant, seed=seed))]
+    out = []
+    for mode, kind, model in runs:
+        with SelfPlayPool(variant, mode, config=config, verbose=False) as pool:
+            pool.start()
+            pool.play(model, 2 * pool.plan.num_workers, seed=seed + 10_000, progress=False)   # warm-up: every worker has loaded its kernels
+            stats = [pool.play(model, games, seed=seed + r, progress=False).stats for r in range(repeats)]
+        rates = [s['samples_per_s'] for s in stats]
+        out.append({'bench': 'selfplay', 'variant': name, 'mode': mode, 'evaluator': kind, 'net_size': size if kind == 'net' else None,
+                    'workers': stats[0]['workers'], 'games': games, 'simulations': simulations,
+                    'positions_per_s': round(statistics.median(rates), 1), 'positions_per_s_all': rates,
+                    'positions': stats[0]['samples'], 'repeats': repeats})
+    best = max(out[:-1], key=lambda r: r['positions_per_s'])
+    return out + [{'bench': 'selfplay', 'variant': name, 'best_instant_mode': best['mode'], 'best_instant_positions_per_s': best['positions_per_s'],
+                   'cpu_workers_net_positions_per_s': out[-1]['positions_per_s'], 'net_size': size,
+                   'ratio': round(best['positions_per_s'] / max(out[-1]['positions_per_s'], 1e-9), 2)}]
 
 # %% ../nbs/90_bench.ipynb #986c52a8
 def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_simulations:int=64, run_dir=None,
@@ -351,8 +390,8 @@ def _selfplay_rate(net, variant:str, mode:str, workers:int, games:int, config, f
         chosen = dict(pool.__dict__.get('_bf16_choice', {}))
     s = res.stats
     return ({'mode': mode, 'workers': s['workers'], 'device': s['device'], 'precision': chosen.get(s['device']), 'games': games,
-             'samples': s['samples'], 'samples_per_s': s['samples_per_s'], 'evals_per_s': s['evals_per_s'], 'seconds': s['seconds']},
-            res.samples)
+             'samples': s['samples'], 'samples_per_s': s['samples_per_s'], 'evals_per_s': s['evals_per_s'], 'seconds': s['seconds'],
+             'device_busy': s.get('device_busy')}, res.samples)
 
 def _forward_rates(net, batch:int=64, repeats:int=5) -> dict:
     "Network evaluations per second of `net` on its device at `batch`, in each precision (median of `repeats`)"
@@ -391,19 +430,19 @@ def _train_rate(net, device:str, samples, steps:int, batch_size:int, precision:s
             'steps_per_s': round(steps / seconds, 2)}
 
 def bench_gpu(variant:str='duo',
-              size:str='small', # network size
-              simulations:int=8, # search simulations per move
-              games:int=16, # games per self-play measurement
+              size:str='medium', # network size (training's default)
+              simulations:int=32, # search simulations per move (training's default, with its Gumbel root and opening noise)
+              games:int=256, # games per self-play measurement: hundreds in lockstep, as in training
               cores=(2, None), # core counts to measure self-play with (None: all); 2 is what Colab gives
               train_steps:int=20, # timed training steps on the GPU (a quarter of them, at least 2, on the CPU)
               batch_size:int=256, # positions per training step
-              budget_s:float=120.0, # after this many seconds, the remaining measurements are skipped
+              budget_s:float=200.0, # after this many seconds, the remaining measurements are skipped
               require_cuda:bool=True, # False: measure on the CPU where there is no GPU (for tests)
               seed:int=0):
-    "Self-play positions/s of every mode on 2 cores and on all, training steps/s on the GPU and the CPU, the precision chosen; yields one dict per line"
+    "Self-play positions/s of every mode on 2 cores and on all (with the device's busy share), training steps/s on the GPU and the CPU, the precision chosen; yields one dict per line"
     import torch
     from blokus_nb.net import make_net, precision_rule, device_precision, predict
-    from blokus_nb.mcts import SearchConfig
+    from blokus_nb.mcts import SearchConfig, GUMBEL_ACTIONS, compile_search
     from blokus_nb.selfplay_pool import default_workers, usable_cpus
     from blokus_nb.engine import new_game
     name = get_variant(variant).name
@@ -428,7 +467,8 @@ def bench_gpu(variant:str='duo',
         p = device_precision(net)
         yield {'bench': 'gpu', 'what': 'precision', 'gpu': None, 'train': p.train, 'inference': p.inference, 'reason': p.reason}
         yield {'bench': 'gpu', 'what': 'forward', 'device': 'cpu', 'size': size, 'batch': 64, 'evals_per_s': _forward_rates(net, repeats=2)}
-    config = SearchConfig(simulations=simulations)
+    config = SearchConfig(simulations=simulations, gumbel_actions=GUMBEL_ACTIONS, gumbel_noise_plies=10)
+    compile_search(variant)                                   # before any clock: a fresh machine compiles the search kernels once
     over = lambda: time.perf_counter() - t_start > budget_s
     samples, trained = None, False
     for n in cores:
@@ -502,7 +542,8 @@ def main(argv=None):
     parser.add_argument('--quick', action='store_true', help='small sizes, for a smoke test')
     parser.add_argument('--modes', default=None, help='selfplay: comma-separated modes (sequential, cpu_workers, inference_server, ray)')
     parser.add_argument('--repeats', type=int, default=None, help='selfplay: plays per mode, the median is reported')
-    parser.add_argument('--evaluator', default=None, choices=('net', 'free'), help='search: free = everything but the network (CPU µs per simulation)')
+    parser.add_argument('--evaluator', default=None, choices=('net', 'free', 'instant'),
+                        help='search: free = everything but the network (CPU µs per simulation); selfplay: instant = a GPU that is never the bottleneck')
     parser.add_argument('--minutes', type=float, default=None, help='learn: minutes of training (default 20)')
     parser.add_argument('--levels', default=None, help="learn: Pentobi levels of the final ladder, e.g. 1-5 (default 1-5; 0: none)")
     args = parser.parse_args(argv)
@@ -511,7 +552,9 @@ def main(argv=None):
     if extra and args.which != ['selfplay'] and not (args.evaluator == 'free' and list(extra) == ['repeats']):
         parser.error('--modes and --repeats apply to the selfplay benchmark only (--repeats also to search --evaluator free)')
     if args.evaluator is not None:
-        if args.which != ['search']: parser.error('--evaluator applies to the search benchmark only')
+        allowed = {'search': ('net', 'free'), 'selfplay': ('net', 'instant')}
+        if len(args.which) != 1 or args.evaluator not in allowed.get(args.which[0], ()):
+            parser.error('--evaluator free applies to the search benchmark, --evaluator instant to selfplay (and net to both)')
         extra['evaluator'] = args.evaluator
     if (args.minutes is not None or args.levels is not None) and args.which != ['learn']:
         parser.error('--minutes and --levels apply to the learn benchmark only')

@@ -11,18 +11,20 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS',
            'ACTION', 'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator',
-           'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'NodeView',
-           'SearchTree', 'SearchResult', 'Leaves', 'ask_evaluator', 'search', 'choose_move', 'GameRecord', 'game_seed',
-           'selfplay', 'compile_search']
+           'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy',
+           'new_forest', 'NodeView', 'SearchTree', 'SearchResult', 'Leaves', 'leaves_of', 'ask_evaluator', 'run_steps',
+           'search', 'search_steps', 'InstantEvaluator', 'choose_move', 'GameRecord', 'game_seed', 'selfplay',
+           'selfplay_steps', 'compile_search', 'selfplay_overlapped']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import threading, weakref
+from collections import deque
 import numpy as np
 from numba import njit
 from .engine import (State, new_game, get_variant, batch_legal_actions, action_to_move, move_to_action,
                               format_move, n_planes, N_PIECES, state_rows, rows_to_bitboards, _frontier_rows, _play_rows,
                               _outcome_rows, _legal_rows, _encode_rows)
-from .net import Evaluation, BlokusNet, predict, choose_precision, evaluate_planes, values_to_absolute
+from .net import Evaluation, BlokusNet, predict, choose_precision, evaluate_planes, values_to_absolute, submit_rows
 
 # %% ../nbs/02_mcts.ipynb #fb04b43b
 GUMBEL_ACTIONS = 16   # the Gumbel root's candidates, in self-play (`TrainConfig`) and wherever a trained network plays
@@ -71,6 +73,7 @@ class NetEvaluator:
     "Evaluate positions with a network (on its own device), counting calls, positions and seconds"
     def __init__(self, net:BlokusNet, bf16=False): # bf16: the precision ('fp32', 'bf16', 'fp16' or True/False, see `as_precision`); 'auto' lets `choose_precision` time bfloat16
         self.net, self.calls, self.positions, self.seconds = net, 0, 0, 0.0
+        self._pending, self.device_seconds = deque(), 0.0       # device_seconds: the device's own time on submitted leaves
         self.bf16 = choose_precision(net) if bf16 == 'auto' else bf16
 
     def __call__(self, states) -> Evaluation:
@@ -86,6 +89,22 @@ class NetEvaluator:
         out = Evaluation(leaves.actions, leaves.offsets, priors, values_to_absolute(values, leaves.to_move))
         self._count(len(leaves), t0)
         return out
+
+    def submit(self, leaves:'Leaves'):
+        "Start evaluating a search's leaves in compact form on the network's device (`submit_rows`); `collect` returns the answers, oldest first"
+        t0 = time.perf_counter()
+        rows, hands = leaves.rows()
+        self._pending.append((leaves, submit_rows(self.net, rows, hands, leaves.actions, leaves.offsets, self.bf16)))
+        self.seconds += time.perf_counter() - t0
+
+    def collect(self) -> Evaluation:
+        "The `Evaluation` of the oldest submitted leaves (waiting for the device if it is not done)"
+        t0 = time.perf_counter()
+        leaves, pending = self._pending.popleft()
+        priors, values = pending.result()
+        self.device_seconds += pending.device_seconds()
+        self._count(len(leaves), t0)
+        return Evaluation(leaves.actions, leaves.offsets, priors, values_to_absolute(values, leaves.to_move))
 
     def _count(self, n:int, t0:float):
         self.seconds += time.perf_counter() - t0
@@ -147,47 +166,6 @@ class NodeStats(NamedTuple):
     to_move:int          # the player to move here
 
 @njit(cache=True, nogil=True)
-def _block_sum(a:np.ndarray, lo:int, n:int) -> float:
-    "Sum of `a[lo:lo+n]`, n <= 128, in numpy's order: eight accumulators, then the rest one by one"
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n): res += a[i]
-        return res
-    r0, r1, r2, r3, r4, r5, r6, r7 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3], a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i, m = 8, n - n % 8
-    while i < m:
-        j = lo + i
-        r0 += a[j]; r1 += a[j + 1]; r2 += a[j + 2]; r3 += a[j + 3]; r4 += a[j + 4]; r5 += a[j + 5]; r6 += a[j + 6]; r7 += a[j + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for j in range(lo + i, lo + n): res += a[j]
-    return res
-
-@njit(cache=True, nogil=True)
-def _pairwise_sum(a:np.ndarray, lo:int, n:int) -> float:
-    "Sum of `a[lo:lo+n]` in numpy's order (halves rounded to multiples of 8 down to blocks of 128), so sums agree bit for bit"
-    if n <= 128: return _block_sum(a, lo, n)
-    # numpy recurses; numba's cache cannot reload a recursive function, so walk the same tree with explicit stacks
-    t_lo, t_n, t_up = np.empty(128, np.int64), np.empty(128, np.int64), np.empty(128, np.bool_)
-    vals, nv, nt = np.empty(128), 0, 1
-    t_lo[0], t_n[0], t_up[0] = lo, n, False
-    while nt:
-        nt -= 1
-        l, m, up = t_lo[nt], t_n[nt], t_up[nt]
-        if up:                                             # both halves done: add them, left + right
-            vals[nv - 2] = vals[nv - 2] + vals[nv - 1]; nv -= 1
-        elif m <= 128:
-            vals[nv] = _block_sum(a, l, m); nv += 1
-        else:
-            n2 = m // 2
-            n2 -= n2 % 8
-            t_lo[nt], t_n[nt], t_up[nt] = l, m, True
-            t_lo[nt + 1], t_n[nt + 1], t_up[nt + 1] = l + n2, m - n2, False
-            t_lo[nt + 2], t_n[nt + 2], t_up[nt + 2] = l, n2, False
-            nt += 3
-    return vals[0]
-
-@njit(cache=True, nogil=True)
 def _v_mix(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, scratch:np.ndarray) -> tuple:
     "(v_mix, lowest, highest completed Q): `v` blended with the visited children's prior-weighted Q; `scratch` holds 2 * len(N) floats"
     n = len(N)
@@ -199,10 +177,12 @@ def _v_mix(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, scratch:np.nda
             p = max(prior[i], 1e-12)
             pp[k] = p; pq[k] = p * q; k += 1
             lo, hi = min(lo, q), max(hi, q)
-    total = 0.0 + _pairwise_sum(N, 0, n)
+    total, spq, spp = 0.0, 0.0, 0.0
+    for i in range(n): total += N[i]
+    for j in range(k):
+        spq += pq[j]; spp += pp[j]
     v_mix = v
-    if total > 0:
-        v_mix = (v_mix + total * ((0.0 + _pairwise_sum(pq, 0, k)) / (0.0 + _pairwise_sum(pp, 0, k)))) / (total + 1)
+    if total > 0: v_mix = (v_mix + total * (spq / spp)) / (total + 1)
     if k < n: lo, hi = min(lo, v_mix), max(hi, v_mix)
     return v_mix, lo, hi
 
@@ -362,6 +342,10 @@ class _Forest:
 
 _FORESTS = {}
 
+def new_forest(variant) -> _Forest:
+    "Tree arrays of their own, for a group of trees searched while other groups' searches are half done (see `selfplay_overlapped`)"
+    return _Forest(variant)
+
 def _forest(variant) -> _Forest:
     v = get_variant(variant)
     f = _FORESTS.get(v.name)
@@ -463,9 +447,12 @@ def _node_stats(f:_Forest, i:int, copy:bool=True) -> NodeStats:
     return NodeStats(ei, ef[PRIOR], ef[EN], ef[EW], f.nf[i, 1:].copy(), int(f.ni[i, TO_MOVE]))
 
 class SearchTree:
-    "One game's search tree (its nodes live in the variant's shared arrays), its root position and its own random generator"
-    def __init__(self, state:State, seed=None):
-        self.forest, self.rng, self.state = _forest(state.variant), np.random.default_rng(seed), state
+    "One game's search tree (its nodes live in the variant's shared arrays, or in `forest`), its root position and its own random generator"
+    def __init__(self, state:State, seed=None,
+                 forest:_Forest=None): # arrays from `new_forest` (trees searched together must share them); None: the variant's shared ones
+        if forest is not None and forest.variant.name != state.variant.name:
+            raise ValueError(f'a {state.variant.name} tree cannot live in a {forest.variant.name} forest')
+        self.forest, self.rng, self.state = forest or _forest(state.variant), np.random.default_rng(seed), state
         with self.forest.lock:
             self.node = self.forest.add_root(state)
             self.forest.trees.add(self)
@@ -634,6 +621,13 @@ class Leaves:
         out = np.empty((len(self), n_planes(v), v.size, v.size), dtype)
         return _encode_rows(self._enc_rows, self._hands, v.size, N_PIECES, out)
 
+    def rows(self) -> tuple:
+        """The leaves as the inference server sends them: (row words uint32 (len, 2 * n_players, size): every player's occupancy,
+        then corners, from the mover's side, bit c of row r being cell (r, c); hands (len, n_players): piece bitmasks, mover first).
+        A Duo leaf is 232 bytes this way against 9,016 as planes; `planes_from_rows` (net) makes the planes on the network's device"""
+        v = self.variant
+        return self._enc_rows.reshape(len(self), 2 * v.n_players, -1)[:, :, :v.size], self._hands
+
     def states(self) -> list:
         "The positions as `State`s (without the moves that led there), for evaluators that need them"
         f, v = self._forest, self.variant
@@ -641,6 +635,13 @@ class Leaves:
         P = v.n_players
         return [State(v, occ[b * P:(b + 1) * P], tuple(f.ni[i, HANDS:].tolist()), int(f.ni[i, TO_MOVE]), int(f.ni[i, DONE]),
                       int(f.ni[i, MONO])) for b, i in enumerate(self._nodes.tolist())]
+
+def leaves_of(states) -> Leaves:
+    "The `Leaves` of any positions of one variant (in tree arrays of their own), for evaluators that read leaves"
+    states = list(states)
+    if not states: raise ValueError('leaves_of needs at least one position')
+    f = new_forest(states[0].variant)
+    return f.leaves(np.array([f.add_root(s) for s in states], np.int64))
 
 def ask_evaluator(evaluator, leaves:Leaves) -> Evaluation:
     """Ask `evaluator` about a search's `leaves`: its `evaluate_leaves` when it has one that goes with its `__call__`, else its call
@@ -655,9 +656,9 @@ def _reads_leaves(cls) -> bool:
     fast = owner('evaluate_leaves')
     return fast is not None and issubclass(fast, owner('__call__'))
 
-def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, evaluator, vl:float):
-    "Evaluate the new leaves `pending` in one call, expand them (jitter from each leaf's tree's generator) and back their values up"
-    ev = ask_evaluator(evaluator, forest.leaves(leaf_node[pending]))
+def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, vl:float):
+    "Ask (by yielding them) about the new leaves `pending` in one batch, expand them (jitter from each leaf's tree's generator) and back their values up"
+    ev = yield forest.leaves(leaf_node[pending])
     jitter = _jitter(trees, leaf_tree[pending].tolist(), np.diff(ev.offsets).tolist())
     forest.reserve(edges=len(ev.actions))
     forest.n_edges = _expand_backup(pending, leaf_node, *paths, np.asarray(ev.actions, np.int64), np.asarray(ev.offsets, np.int64),
@@ -683,13 +684,25 @@ def _add_root_noise(tree:SearchTree, config:SearchConfig):
     f.ef[NOISY_PRIOR, s0:s0 + n] = (1 - config.dirichlet_fraction) * f.ef[PRIOR, s0:s0 + n] + config.dirichlet_fraction * noise
     f.ni[root, NOISY] = 1
 
+def run_steps(steps, evaluator):
+    "Drive a generator of search steps (`search_steps`, `selfplay_steps`): answer each `Leaves` it yields with `evaluator`; its return value"
+    try:
+        leaves = next(steps)
+        while True: leaves = steps.send(ask_evaluator(evaluator, leaves))
+    except StopIteration as stop:
+        return stop.value
+
 def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None) -> list:
     """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree.
     `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in the root's
     action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`."""
+    return run_steps(search_steps(trees, config, add_noise, simulations), evaluator)
+
+def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None):
+    "`search` as a generator: it yields the `Leaves` of each round, is sent their `Evaluation`, and returns the `SearchResult`s"
     if not trees: return []
     f = trees[0].forest
-    if any(t.forest is not f for t in trees): raise ValueError('search needs trees of one variant')
+    if any(t.forest is not f for t in trees): raise ValueError('search needs trees that share one forest (one variant)')
     noise = list(add_noise) if isinstance(add_noise, (list, tuple)) else [add_noise] * len(trees)
     left = np.array([config.simulations] * len(trees) if simulations is None else [int(n) for n in simulations], np.int64)
     if len(noise) != len(trees) or len(left) != len(trees): raise ValueError('add_noise and simulations need one entry per tree')
@@ -698,7 +711,7 @@ def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=
         f.tidy()
         roots = np.array([t.node for t in trees], np.int64)
         fresh = np.flatnonzero(f.ni[roots, ESTART] < 0)
-        if len(fresh): _expand(f, trees, fresh, roots, np.arange(len(trees)), _no_paths(len(trees)), evaluator, 0.0)
+        if len(fresh): yield from _expand(f, trees, fresh, roots, np.arange(len(trees)), _no_paths(len(trees)), 0.0)
         gumbel = _gumbel_roots(trees, config, noise, left) if config.gumbel_actions else None
         for t, z in zip(trees, noise):
             if z and not config.gumbel_actions: _add_root_noise(t, config)
@@ -718,7 +731,7 @@ def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=
                                          f.occ, f.ei, f.ef, f.n_nodes, S, otab, offs, starts, piece_sizes, *f.scratch, *paths,
                                          leaf_node, leaf_tree, leaf_kind)
             pending = np.flatnonzero(leaf_kind[:k] == 0)
-            if len(pending): _expand(f, trees, pending, leaf_node, leaf_tree, paths, evaluator, vl)
+            if len(pending): yield from _expand(f, trees, pending, leaf_node, leaf_tree, paths, vl)
         return [_search_result(t, j, config, gumbel) for j, t in enumerate(trees)]
 
 def _search_result(tree:SearchTree, j:int, config:SearchConfig, gumbel) -> SearchResult:
@@ -731,6 +744,38 @@ def _search_result(tree:SearchTree, j:int, config:SearchConfig, gumbel) -> Searc
     return SearchResult(r.actions, r.N, r.prior, q, mean, r.value, **extra)
 
 def _no_paths(n:int) -> tuple: return np.zeros((n, 1), np.int64), np.zeros((n, 1), np.int64), np.zeros(n, np.int64)
+
+# %% ../nbs/02_mcts.ipynb #fd18cd9e
+class InstantEvaluator:
+    "Priors and values from fixed random tables, at almost no CPU cost: a stand-in for a network on a GPU that is never the bottleneck"
+    def __init__(self, variant:str='duo', seed:int=0):
+        v = get_variant(variant)
+        rng = np.random.default_rng(seed)
+        self.variant, self.n_players = v.name, v.n_players
+        self.weights = rng.uniform(0.05, 1.0, v.n_actions).astype(np.float32)        # each action's prior weight
+        self.table = rng.uniform(-0.6, 0.6, (61, v.n_players)).astype(np.float32)   # mover-frame values, by number of legal moves
+        self.calls, self.positions, self.seconds = 0, 0, 0.0
+
+    def lookup(self, actions:np.ndarray, offsets:np.ndarray) -> tuple:
+        "(priors aligned with the legal `actions` (CSR), mover-frame values) of the positions with these legal actions"
+        counts = np.diff(offsets)
+        w = self.weights[actions]
+        sums = np.bincount(np.repeat(np.arange(len(counts)), counts), weights=w, minlength=len(counts)).astype(np.float32)
+        return w / np.repeat(sums, counts), self.table[counts % len(self.table)]
+
+    def evaluate_rows(self, rows, hands, actions, offsets) -> tuple:
+        "The inference server's path (see `Leaves.rows`): `lookup`'s answer, the compact leaves unread"
+        return self.lookup(actions, offsets)
+
+    def evaluate_leaves(self, leaves:Leaves) -> Evaluation:
+        "A search's leaves: planes encoded (as for a network), then the tables' answer"
+        t0 = time.perf_counter()
+        leaves.planes()
+        priors, values = self.lookup(leaves.actions, leaves.offsets)
+        self.seconds += time.perf_counter() - t0; self.calls += 1; self.positions += len(leaves)
+        return Evaluation(leaves.actions, leaves.offsets, priors, values_to_absolute(values, leaves.to_move))
+
+    def __call__(self, states) -> Evaluation: return self.evaluate_leaves(leaves_of(states))
 
 # %% ../nbs/02_mcts.ipynb #57923e65
 def choose_move(state:State, result:SearchResult, config:SearchConfig, rng:np.random.Generator) -> int:
@@ -778,9 +823,14 @@ def _gumbel_noise(config:SearchConfig, ply:int) -> bool:
 def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(), seed:int=0,
              on_game_end=None) -> list:
     "Play the games `game_ids` (a count or ids) to the end with batched search; one `GameRecord` each, in id order"
+    return run_steps(selfplay_steps(variant, game_ids, config, seed, on_game_end), evaluator)
+
+def selfplay_steps(variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(), seed:int=0, on_game_end=None,
+                   forest=None): # tree arrays of the games' own (`new_forest`); None: the variant's shared ones
+    "`selfplay` as a generator: it yields the `Leaves` of every search round, is sent their `Evaluation`, and returns the `GameRecord`s"
     v = get_variant(variant)
     ids = list(range(game_ids)) if isinstance(game_ids, int) else list(game_ids)
-    trees = {g: SearchTree(new_game(v), seed=game_seed(seed, g)) for g in ids}
+    trees = {g: SearchTree(new_game(v), seed=game_seed(seed, g), forest=forest) for g in ids}
     log = {g: ([], [], []) for g in ids}
     done, gumbel = {}, bool(config.gumbel_actions)
     while len(done) < len(ids):
@@ -788,7 +838,7 @@ def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=Searc
         full = [config.full_search_fraction >= 1 or trees[g].rng.random() < config.full_search_fraction for g in active]
         sims = [config.simulations if f else config.fast_simulations for f in full]
         noise = [_gumbel_noise(config, trees[g].state.ply) if gumbel else f for g, f in zip(active, full)]
-        results = search([trees[g] for g in active], evaluator, config, add_noise=noise, simulations=sims)
+        results = yield from search_steps([trees[g] for g in active], config, add_noise=noise, simulations=sims)
         for g, res, f in zip(active, results, full):
             tree = trees[g]
             state = tree.state
@@ -801,8 +851,10 @@ def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=Searc
             if tree.state.is_over:
                 end = tree.state
                 done[g] = GameRecord(g, v.name, moves, policies, values, end.scores(), end.outcome())
+                del trees[g]                                  # its nodes can go at the next tidying
                 if on_game_end: on_game_end(done[g])
     return [done[g] for g in ids]
+
 
 # %% ../nbs/02_mcts.ipynb #c0a1e7d2
 class _PlanesReadingEvaluator(UniformEvaluator):
@@ -823,3 +875,33 @@ def compile_search(variant:str='duo') -> float:
         selfplay(_PlanesReadingEvaluator(), name, 1, config, seed=0)
     _compiled_variants.add(name)
     return time.perf_counter() - t0
+
+# %% ../nbs/02_mcts.ipynb #011c93d7
+class _Answers:
+    "`submit`/`collect` for an evaluator that answers at once (asked at `submit`, answers kept in order)"
+    def __init__(self, evaluator): self.evaluator, self.queue = evaluator, deque()
+    def submit(self, leaves:Leaves): self.queue.append(ask_evaluator(self.evaluator, leaves))
+    def collect(self) -> Evaluation: return self.queue.popleft()
+
+def selfplay_overlapped(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(), seed:int=0,
+                        on_game_end=None,
+                        groups:int=2): # groups of games whose searches take turns (each in tree arrays of its own)
+    """`selfplay`'s games, played in `groups` groups so that one group searches while another's leaves are evaluated: `evaluator.submit(leaves)`
+    hands a round's leaves over, `evaluator.collect()` returns the `Evaluation` of the oldest ones handed over (an evaluator without
+    `submit` is asked at once). One `GameRecord` per game, in id order"""
+    if not isinstance(groups, int) or groups < 1: raise ValueError(f'groups must be an integer >= 1, got {groups!r}')
+    v = get_variant(variant)
+    ids = list(range(game_ids)) if isinstance(game_ids, int) else list(game_ids)
+    ev = evaluator if hasattr(evaluator, 'submit') else _Answers(evaluator)
+    records, waiting = {}, deque()
+    def step(steps, answer=None):
+        "Run one group up to its next round's leaves and hand them over; or file its records when its games are over"
+        try: leaves = steps.send(answer)
+        except StopIteration as stop:
+            records.update((r.game_id, r) for r in stop.value); return
+        ev.submit(leaves)
+        waiting.append(steps)
+    for part in (ids[k::groups] for k in range(groups)):
+        if part: step(selfplay_steps(v, part, config, seed, on_game_end, forest=new_forest(v)))
+    while waiting: step(waiting.popleft(), ev.collect())
+    return [records[g] for g in ids]

@@ -12,16 +12,17 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['VALUE_HEADS', 'NET_SIZES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED',
            'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet', 'values_to_absolute', 'values_to_mover',
-           'Evaluation', 'legal_softmax', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict', 'net_state',
-           'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained',
-           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
+           'Evaluation', 'legal_softmax', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict',
+           'planes_from_rows', 'PendingEvaluation', 'submit_rows', 'evaluate_rows', 'net_state', 'net_from_state',
+           'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained', 'best_device',
+           'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .engine import N_ORIENTS, get_variant, n_planes, encode_batch, batch_legal_actions
+from .engine import N_ORIENTS, N_PIECES, get_variant, n_planes, encode_batch, batch_legal_actions
 
 # %% ../nbs/01_net.ipynb #f0441b56
 VALUE_HEADS = ('flat', 'pooled')
@@ -200,6 +201,64 @@ def predict(net:BlokusNet, states,
     actions, offsets = batch_legal_actions(states)
     priors, values = evaluate_planes(net, encode_batch(states), actions, offsets, bf16)
     return Evaluation(actions, offsets, priors, values_to_absolute(values, [s.to_move for s in states]))
+
+# %% ../nbs/01_net.ipynb #39ae872e
+def planes_from_rows(rows:torch.Tensor, # (B, 2 * n_players, size) row words: occupancy, then corners, players from the mover's side
+                     hands:torch.Tensor, # (B, n_players) piece bitmasks, mover first
+                     size:int) -> torch.Tensor:
+    "The network's input planes (B, n_planes, size, size), float32, from compact leaves, on their own device"
+    B = rows.shape[0]
+    cells = torch.arange(size, device=rows.device, dtype=torch.int64)
+    boards = (rows.to(torch.int64).unsqueeze(-1) >> cells) & 1                          # bit c of row r: cell (r, c)
+    pieces = torch.arange(N_PIECES, device=rows.device, dtype=torch.int64)
+    hand = ((hands.to(torch.int64).unsqueeze(-1) >> pieces) & 1).reshape(B, -1, 1, 1).expand(B, -1, size, size)
+    return torch.cat([boards, hand], 1).float()
+
+class PendingEvaluation:
+    "An evaluation under way on the network's device; `result()` waits for it: (priors aligned with the actions, mover-frame values), numpy float32"
+    def __init__(self, priors:torch.Tensor, values:torch.Tensor, event=None, start=None, seconds:float=0.0):
+        self.priors, self.values, self.event, self.start, self.seconds = priors, values, event, start, seconds
+    def done(self) -> bool: return self.event is None or self.event.query()
+    def result(self) -> tuple:
+        if self.event is not None: self.event.synchronize()
+        return self.priors.numpy(), self.values.numpy()
+    def device_seconds(self) -> float:
+        "How long the device worked on it, copies included (a GPU's own clock; on a CPU the time it took), once `result` has waited"
+        return self.start.elapsed_time(self.event) / 1000 if self.start is not None else self.seconds
+
+def submit_rows(net:BlokusNet, rows:np.ndarray, hands:np.ndarray, actions:np.ndarray, offsets:np.ndarray,
+                bf16=False, # the precision: 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
+               ) -> PendingEvaluation:
+    "Start evaluating compact leaves (`Leaves.rows`, legal `actions` in CSR) with `net` and return at once; see above"
+    device, dtype = net.device, autocast_dtype(bf16)
+    cuda = device.type == 'cuda'
+    was_training = net.training
+    if was_training: net.eval()              # the kernels are chosen at launch: the mode can go back at once
+    try: return _launch(net, np.asarray(rows).astype(np.int32), np.asarray(hands).astype(np.int32), actions, offsets, dtype, cuda)
+    finally:
+        if was_training: net.train()
+
+def _launch(net, rows, hands, actions, offsets, dtype, cuda:bool) -> PendingEvaluation:
+    t0, start = time.perf_counter(), None
+    if cuda:
+        start = torch.cuda.Event(enable_timing=True)
+        start.record()
+    device = net.device
+    to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).pin_memory().to(device, non_blocking=True) if cuda else torch.from_numpy(a)
+    with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+        x = planes_from_rows(to_device(rows), to_device(hands), net.size)
+        logits, values = net(x)
+        priors, values = legal_softmax(logits, actions, offsets), values.float()
+        if not cuda: return PendingEvaluation(priors, values, seconds=time.perf_counter() - t0)
+        host = [torch.empty(t.shape, dtype=torch.float32, pin_memory=True) for t in (priors, values)]
+        for h, t in zip(host, (priors, values)): h.copy_(t, non_blocking=True)
+        event = torch.cuda.Event(blocking=True, enable_timing=True)
+        event.record()
+        return PendingEvaluation(*host, event, start)
+
+def evaluate_rows(net:BlokusNet, rows, hands, actions, offsets, bf16=False) -> tuple:
+    "`submit_rows`, waited for: (priors, mover-frame values) as numpy"
+    return submit_rows(net, rows, hands, actions, offsets, bf16).result()
 
 # %% ../nbs/01_net.ipynb #9ede7e53
 NET_FORMAT = 'blokus_nb.net/1'

@@ -4,16 +4,16 @@
 
 # %% ../nbs/03_selfplay_pool.ipynb #7d6fc647
 from __future__ import annotations
-import contextlib, math, os, pickle, signal, sys, time, traceback
+import contextlib, math, os, pickle, queue, signal, sys, threading, time, traceback
 import multiprocessing as mp
 from collections import deque
 from multiprocessing.connection import wait
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['MODES', 'MAX_AUTO_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples', 'SelfPlayPlan',
-           'usable_cpus', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights', 'SelfPlayResult',
-           'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
+__all__ = ['MODES', 'MAX_AUTO_BATCH', 'MAX_AUTO_SERVER_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples',
+           'SelfPlayPlan', 'usable_cpus', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights',
+           'SelfPlayResult', 'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
@@ -21,8 +21,9 @@ import torch
 from tqdm.auto import tqdm
 from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
-                           device_precision, as_precision, evaluate_planes, PRECISIONS)
-from .mcts import ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay, compile_search
+                           device_precision, as_precision, submit_rows, PRECISIONS)
+from .mcts import (ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay, selfplay_overlapped, compile_search,
+                            leaves_of)
 
 # %% ../nbs/03_selfplay_pool.ipynb #5c2e14df
 class Samples(NamedTuple):
@@ -82,7 +83,8 @@ def _symmetry_bits(states:list) -> np.ndarray:
 
 # %% ../nbs/03_selfplay_pool.ipynb #0014c95d
 MODES = ('sequential', 'cpu_workers', 'inference_server')
-MAX_AUTO_BATCH = 32   # games a worker plays at once when games_per_worker_batch is automatic
+MAX_AUTO_BATCH = 32   # games a CPU worker plays at once when games_per_worker_batch is automatic (its network's batch)
+MAX_AUTO_SERVER_BATCH = 512   # the same for a search-only worker of the inference server (in `groups` groups)
 
 class SelfPlayPlan(NamedTuple):
     "Where self-play runs"
@@ -134,39 +136,50 @@ def plan_selfplay(num_workers:int=None, force_cpu:bool=False, mode:str=None, gpu
 _EVAL = b'E'   # first byte of an evaluation request; a pickled message starts with b'\x80'
 
 class RemoteEvaluator:
-    "Worker side of the inference server: send encoded leaves as raw bytes, receive priors and values as raw bytes"
+    "Worker side of the inference server: a search's leaves go out compact (`Leaves.rows`) as raw bytes, priors and values come back as raw bytes"
     def __init__(self, conn, variant):
         v = get_variant(variant)
-        self.conn, self.n_players, self.shape = conn, v.n_players, (n_planes(v), v.size, v.size)
+        self.conn, self.n_players, self.size = conn, v.n_players, v.size
         self.calls = self.positions = 0
+        self._sent = deque()
 
-    def __call__(self, states) -> Evaluation:
-        states = list(states)
-        actions, offsets = batch_legal_actions(states)
-        return self._ask(actions, offsets, encode_batch(states), [s.to_move for s in states])
+    def submit(self, leaves):
+        "Send `leaves` to the server and return at once; `collect` reads the answer (answers come back in the order sent)"
+        rows, hands = leaves.rows()
+        header = np.array([len(leaves), len(leaves.actions)], np.int64)
+        self.conn.send_bytes(b''.join([_EVAL, header.tobytes(), np.ascontiguousarray(rows, np.uint32).tobytes(),
+                                       hands.astype(np.uint32).tobytes(), leaves.actions.astype(np.uint16).tobytes(),
+                                       leaves.offsets.astype(np.int64).tobytes()]))
+        self._sent.append(leaves)
+
+    def collect(self) -> Evaluation:
+        "The answer to the oldest leaves sent (waiting for it)"
+        leaves = self._sent.popleft()
+        reply = self.conn.recv_bytes()
+        n = len(leaves.actions)
+        priors = np.frombuffer(reply, np.float32, n)
+        values = np.frombuffer(reply, np.float32, len(leaves) * self.n_players, offset=4 * n).reshape(len(leaves), -1)
+        self.calls += 1; self.positions += len(leaves)
+        return Evaluation(leaves.actions, leaves.offsets, priors, values_to_absolute(values, leaves.to_move))
 
     def evaluate_leaves(self, leaves) -> Evaluation:
-        "The same for a search's leaves, from the planes the compiled search encodes"
-        return self._ask(leaves.actions, leaves.offsets, leaves.planes(), leaves.to_move)
+        "Send and wait"
+        self.submit(leaves)
+        return self.collect()
 
-    def _ask(self, actions, offsets, planes, to_move) -> Evaluation:
-        header = np.array([len(planes), len(actions)], np.int64)
-        self.conn.send_bytes(b''.join([_EVAL, header.tobytes(), planes.astype(np.uint8, copy=False).tobytes(), actions.astype(np.int32).tobytes(),
-                                       offsets.astype(np.int64).tobytes()]))
-        reply = self.conn.recv_bytes()
-        priors = np.frombuffer(reply, np.float32, len(actions))
-        values = np.frombuffer(reply, np.float32, len(planes) * self.n_players, offset=4 * len(actions)).reshape(len(planes), -1)
-        self.calls += 1; self.positions += len(planes)
-        return Evaluation(actions, offsets, priors, values_to_absolute(values, to_move))
+    def __call__(self, states) -> Evaluation: return self.evaluate_leaves(leaves_of(states))
 
-def _decode_request(data:bytes, shape:tuple) -> tuple:
-    "Server side: (planes uint8, actions, offsets) from a `RemoteEvaluator` request"
-    b, n_actions = np.frombuffer(data, np.int64, 2, offset=1)
-    size = int(b) * int(np.prod(shape))
-    planes = np.frombuffer(data, np.uint8, size, offset=17).reshape(int(b), *shape)
-    actions = np.frombuffer(data, np.int32, int(n_actions), offset=17 + size).astype(np.int64)
-    offsets = np.frombuffer(data, np.int64, int(b) + 1, offset=17 + size + 4 * int(n_actions))
-    return planes, actions, offsets
+def _decode_request(data:bytes, n_players:int, size:int) -> tuple:
+    "Server side: (rows uint32 (B, 2P, size), hands uint32 (B, P), actions int64, offsets int64) of a `RemoteEvaluator` request"
+    b, n_actions = (int(x) for x in np.frombuffer(data, np.int64, 2, offset=1))
+    at = 17
+    rows = np.frombuffer(data, np.uint32, b * 2 * n_players * size, offset=at).reshape(b, 2 * n_players, size)
+    at += rows.nbytes
+    hands = np.frombuffer(data, np.uint32, b * n_players, offset=at).reshape(b, n_players)
+    at += hands.nbytes
+    actions = np.frombuffer(data, np.uint16, n_actions, offset=at).astype(np.int64)
+    offsets = np.frombuffer(data, np.int64, b + 1, offset=at + 2 * n_actions)
+    return rows, hands, actions, offsets
 
 HEARTBEAT_S = 20.0   # a busy worker says it is alive at least this often (the pool's stall_timeout counts silence)
 
@@ -187,27 +200,36 @@ class _OrphanGuard:
         "The wrapped evaluator's `evaluate_leaves` (a search's own path), after the same checks"
         self._check()
         return ask_evaluator(self.evaluator, leaves)
+    def submit(self, leaves):
+        "The wrapped evaluator's `submit`, after the same checks"
+        self._check()
+        self.evaluator.submit(leaves)
+    def collect(self): return self.evaluator.collect()
 
 def _worker_main(conn, worker_id:int, torch_threads:int):
     "Entry point of a spawned self-play worker (see above)"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(torch_threads)
     parent_pid = os.getppid()
-    net, bf16 = None, False
+    local = None          # ('net', network, precision) or ('evaluator', an evaluator sent whole)
     try:
         conn.send(('hello', worker_id, os.getpid(), torch.cuda.is_initialized(), os.environ.get('CUDA_VISIBLE_DEVICES')))
         while True:
             msg = conn.recv()
             if msg[0] == 'stop': break
             if msg[0] == 'weights':
-                net, bf16 = net_from_state(msg[1], 'cpu').eval(), msg[2]
+                local = ('net', net_from_state(msg[1], 'cpu').eval(), msg[2])
+            elif msg[0] == 'evaluator':
+                local = ('evaluator', msg[1])
             elif msg[0] == 'play':
-                _, task, variant, game_ids, config, seed, remote = msg
-                evaluator = _OrphanGuard(RemoteEvaluator(conn, variant) if remote else NetEvaluator(net, bf16), parent_pid, conn)
-                sent = [0]
+                _, task, variant, game_ids, config, seed, remote, groups = msg
+                inner = (RemoteEvaluator(conn, variant) if remote else NetEvaluator(local[1], local[2]) if local[0] == 'net' else local[1])
+                evaluator = _OrphanGuard(inner, parent_pid, conn)
+                sent = [evaluator.positions]
                 def report(rec):   # each finished game, with the evaluations made since the last report
                     conn.send(('game', task, rec, evaluator.positions - sent[0])); sent[0] = evaluator.positions
-                selfplay(evaluator, variant, game_ids, config, seed, on_game_end=report)
+                if remote: selfplay_overlapped(evaluator, variant, game_ids, config, seed, on_game_end=report, groups=groups)
+                else: selfplay(evaluator, variant, game_ids, config, seed, on_game_end=report)
                 conn.send(('done', task, evaluator.positions - sent[0]))
             elif msg[0] == 'raise': raise RuntimeError(msg[1])   # used by the tests: a failure inside a worker
             elif msg[0] == 'status': conn.send(('status', worker_id, torch.cuda.is_initialized()))
@@ -239,21 +261,37 @@ class SelfPlayResult(NamedTuple):
     stats:dict       # mode, workers, device, seconds, games, samples, evaluations and rates, worker failures
 
 class _Worker:
-    def __init__(self, wid, process, conn): self.wid, self.process, self.conn, self.task, self.info, self.error = wid, process, conn, None, None, None
+    def __init__(self, wid, process, conn):
+        self.wid, self.process, self.conn, self.task, self.info, self.error, self.outbox = wid, process, conn, None, None, None, None
+
+class _Outbox:
+    """The inference server's answers to one worker, sent by a thread of their own: a worker sends its next group's leaves before it
+    reads the last answer, so if the server also blocked on a full pipe while sending, each would wait for the other for ever"""
+    def __init__(self, conn):
+        self.queue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, args=(conn,), daemon=True, name='blokus-outbox')
+        self.thread.start()
+    def _run(self, conn):
+        while (data := self.queue.get()) is not None:
+            with contextlib.suppress(OSError): conn.send_bytes(data)   # a dead worker is noticed by the pool's next wait
+    def put(self, data:bytes): self.queue.put(data)
+    def close(self): self.queue.put(None)
 
 # %% ../nbs/03_selfplay_pool.ipynb #9257edff
 class SelfPlayPool:
     "Self-play over worker processes that are started once and reused; a context manager"
     def __init__(self, variant:str='duo', mode:str=None, num_workers:int=None, force_cpu:bool=False,
                  config:SearchConfig=None, games_per_worker_batch:int=None, bf16='auto', verbose:bool=True,
-                 max_restarts:int=None, gather_ms:float=2.0, stall_timeout:float=600.0, gpu_available:bool=None):
+                 max_restarts:int=None, gather_ms:float=2.0, stall_timeout:float=600.0, gpu_available:bool=None,
+                 groups:int=2): # inference server and GPU: groups of games per worker whose searches take turns (see `selfplay_overlapped`)
         self.variant = get_variant(variant).name
         self.plan = plan_selfplay(num_workers, force_cpu, mode, gpu_available)
         if games_per_worker_batch is not None and (not isinstance(games_per_worker_batch, int) or games_per_worker_batch < 1):
             raise ValueError(f'games_per_worker_batch must be None (automatic) or an integer >= 1, got {games_per_worker_batch!r}')
         if not (bf16 in (True, False, 'auto') or bf16 in PRECISIONS):
             raise ValueError(f"bf16 must be True, False, 'auto' or a precision ({', '.join(PRECISIONS)}), got {bf16!r}")
-        self.config = config or SearchConfig()
+        if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1: raise ValueError(f'groups must be an integer >= 1, got {groups!r}')
+        self.config, self.groups = config or SearchConfig(), groups
         self.games_per_worker_batch, self.bf16, self.verbose = games_per_worker_batch, bf16, verbose
         self.max_restarts = 2 * self.plan.num_workers + 2 if max_restarts is None else max_restarts
         self.gather_s, self.stall_timeout = gather_ms / 1000, stall_timeout
@@ -310,6 +348,7 @@ class SelfPlayPool:
 
     @staticmethod
     def _kill(w:_Worker, timeout:float=2.0):
+        if w.outbox is not None: w.outbox.close()
         if w.process.is_alive():
             w.process.terminate(); w.process.join(timeout)
         if w.process.is_alive():
@@ -338,17 +377,20 @@ class SelfPlayPool:
     def worker_pids(self) -> list: return [w.process.pid for w in self.workers if w is not None]
 
 # %% ../nbs/03_selfplay_pool.ipynb #189b4443
-def _play(self:SelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, progress:bool=None, on_game=None) -> SelfPlayResult:
+def _play(self:SelfPlayPool, net:BlokusNet, # the network (or an evaluator without weights, such as `InstantEvaluator`, which every process gets whole)
+          num_games:int, seed:int=0, progress:bool=None, on_game=None) -> SelfPlayResult:
     "Play `num_games` self-play games with `net`'s current weights; exactly `num_games` records, in game-id order"
     if not isinstance(num_games, int) or isinstance(num_games, bool) or num_games < 1:
         raise ValueError(f'num_games must be a positive integer, got {num_games!r}')
-    if net.config.variant != self.variant:
-        raise ValueError(f'this pool plays {self.variant!r}; the network is for {net.config.variant!r}')
+    variant = net.config.variant if isinstance(net, BlokusNet) else getattr(net, 'variant', None)
+    if variant != self.variant:
+        raise ValueError(f'this pool plays {self.variant!r}; the network is for {variant!r}')
     t0 = time.perf_counter()
-    per = self.games_per_worker_batch or min(MAX_AUTO_BATCH, math.ceil(num_games / self.plan.num_workers))
+    cap = MAX_AUTO_BATCH if self.mode == 'cpu_workers' else MAX_AUTO_SERVER_BATCH
+    per = self.games_per_worker_batch or min(cap, math.ceil(num_games / self.plan.num_workers))
     chunks = deque((k, list(range(i, min(i + per, num_games)))) for k, i in enumerate(range(0, num_games, per)))
     bar = tqdm(total=num_games, desc=f'self-play ({self.mode})', unit='game', disable=not (self.verbose if progress is None else progress))
-    records, evals = {}, 0
+    records, evals, self._device_s = {}, 0, 0.0        # _device_s: the evaluating device's own seconds (where it is measured)
     def finished(rec):
         if rec.game_id in records: return
         records[rec.game_id] = rec
@@ -357,10 +399,17 @@ def _play(self:SelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, progress:
     try:
         if self.mode == 'sequential':
             device = torch.device(self.plan.device if self.plan.device == 'cpu' or torch.cuda.is_available() else 'cpu')
-            local = net if net.device == device else net_from_state(net_state(net), device)
-            evaluator = NetEvaluator(local, self._precision(local))
-            for _, ids in chunks: selfplay(evaluator, self.variant, ids, self.config, seed, on_game_end=finished)
-            evals = evaluator.positions
+            if isinstance(net, BlokusNet):
+                local = net if net.device == device else net_from_state(net_state(net), device)
+                evaluator = NetEvaluator(local, self._precision(local))
+            else: evaluator = net                                      # an evaluator without weights (InstantEvaluator)
+            before = evaluator.positions
+            if device.type == 'cuda':                                  # the CPU searches one group while the GPU evaluates another
+                selfplay_overlapped(evaluator, self.variant, list(range(num_games)), self.config, seed, on_game_end=finished, groups=self.groups)
+            else:
+                for _, ids in chunks: selfplay(evaluator, self.variant, ids, self.config, seed, on_game_end=finished)
+            evals = evaluator.positions - before
+            self._device_s = getattr(evaluator, 'device_seconds', 0.0)
         else:
             evals = self._play_workers(net, chunks, seed, num_games, records, finished)
     except BaseException:
@@ -368,8 +417,10 @@ def _play(self:SelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, progress:
         raise
     finally:
         bar.close()
-    return collect_result(records, num_games, evals, time.perf_counter() - t0, mode=self.mode, workers=self.plan.num_workers,
-                          device=self.plan.device, worker_failures=len(self.failures))
+    seconds = time.perf_counter() - t0
+    busy = {'device_busy': round(self._device_s / seconds, 3)} if self._device_s else {}
+    return collect_result(records, num_games, evals, seconds, mode=self.mode, workers=self.plan.num_workers,
+                          device=self.plan.device, worker_failures=len(self.failures), **busy)
 
 def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, **info) -> SelfPlayResult:
     "The `SelfPlayResult` of a `play` call: records in game-id order, their samples, and `info` plus counts and rates as stats"
@@ -383,6 +434,7 @@ def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, 
 def _precision(self:SelfPlayPool, net, device_type:str=None) -> str:
     "The inference precision on `device_type` (decided once per pool and device type, see `device_precision`); `net` may be a function making the network"
     if self.bf16 != 'auto': return as_precision(self.bf16)
+    if hasattr(net, 'evaluate_rows'): return 'fp32'     # an evaluator without weights (InstantEvaluator)
     cache = self.__dict__.setdefault('_bf16_choice', {})
     device_type = device_type or net.device.type
     if device_type not in cache: cache[device_type] = device_precision(net if isinstance(net, BlokusNet) else net()).inference
@@ -393,14 +445,14 @@ SelfPlayPool.play, SelfPlayPool._precision = _play, _precision
 # %% ../nbs/03_selfplay_pool.ipynb #513fb8b1
 def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int, records:dict, finished) -> int:
     self.start()
-    remote = self.mode == 'inference_server'
+    remote, weighted = self.mode == 'inference_server', isinstance(net, BlokusNet)
     if remote:
         device = torch.device(self.plan.device if self.plan.device == 'cpu' or torch.cuda.is_available() else 'cpu')
-        server_net = net if net.device == device else net_from_state(net_state(net), device).eval()
+        server_net = (net if net.device == device else net_from_state(net_state(net), device).eval()) if weighted else net
         server_bf16 = self._precision(server_net)
-        shape = (n_planes(self.variant), server_net.size, server_net.size)
-    else:
+    elif weighted:
         self._weights = ('weights', cpu_weights(net), self._precision(lambda: net_from_state(net_state(net), 'cpu').eval(), 'cpu'))
+    else: self._weights = ('evaluator', net)
     self._evals = 0
     for w in list(self.workers):                   # a worker that died between iterations is replaced now
         w.task = None
@@ -415,7 +467,7 @@ def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int,
                 task_id, ids = chunks.popleft()
                 w.task = (task_id, set(ids) - set(records))
                 if not w.task[1]: w.task = None; continue
-                try: w.conn.send(('play', task_id, self.variant, sorted(w.task[1]), self.config, seed, remote))
+                try: w.conn.send(('play', task_id, self.variant, sorted(w.task[1]), self.config, seed, remote, self.groups))
                 except OSError: self._replace(w, chunks, records)
         busy = [w for w in self.workers if w.task is not None]
         if not busy:
@@ -441,7 +493,7 @@ def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int,
                 for w in [w for w in waiting if w.conn in more]:
                     waiting.remove(w)
                     if not self._drain(w, records, finished, requests): self._replace(w, chunks, records)
-            self._evals += self._serve(server_net, server_bf16, shape, requests)
+            self._evals += self._serve(server_net, server_bf16, requests)
     for w in self.workers:          # every game is in: collect the workers' end-of-task messages, so they start the next play idle
         deadline = time.monotonic() + 30
         while w.task is not None and w.process.is_alive() and time.monotonic() < deadline:
@@ -455,7 +507,7 @@ def _drain(self:SelfPlayPool, w:_Worker, records:dict, finished, requests:list) 
         while w.conn.poll():
             data = w.conn.recv_bytes()
             if data[:1] == _EVAL:
-                requests.append((w, data)); return True        # it now waits for the answer
+                requests.append((w, data)); continue           # a worker may have a request from each of its groups in flight
             msg = pickle.loads(data)
             if msg[0] in ('game', 'done') and self.mode == 'cpu_workers': self._evals += msg[-1]   # the server counts its own
             if msg[0] == 'game':
@@ -486,20 +538,27 @@ def _replace(self:SelfPlayPool, w:_Worker, chunks:deque, records:dict):
     self._kill(w)
     self._spawn(w.wid)
 
-def _serve(self:SelfPlayPool, net:BlokusNet, bf16:bool, shape:tuple, requests:list) -> int:
-    "Evaluate the leaves of every request in one batch and answer each worker"
-    parts = [_decode_request(data, shape) for _, data in requests]
-    planes = np.concatenate([p for p, _, _ in parts])
-    actions = np.concatenate([a for _, a, _ in parts])
-    sizes = [len(a) for _, a, _ in parts]
-    offsets = np.concatenate([[0]] + [o[1:] + s for (_, _, o), s in zip(parts, np.cumsum([0] + sizes[:-1]))])
-    priors, values = evaluate_planes(net, planes, actions, offsets, bf16)
-    a_at, b_at = np.cumsum([0] + sizes), np.cumsum([0] + [len(p) for p, _, _ in parts])
+def _serve(self:SelfPlayPool, model, precision, requests:list) -> int:
+    "Evaluate the leaves of every request in one batch (with a network, or an evaluator that has `evaluate_rows`) and answer each worker"
+    v = get_variant(self.variant)
+    parts = [_decode_request(data, v.n_players, v.size) for _, data in requests]
+    rows, hands, actions = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    sizes = [len(p[2]) for p in parts]
+    offsets = np.concatenate([[0]] + [p[3][1:] + s for p, s in zip(parts, np.cumsum([0] + sizes[:-1]))])
+    t0 = time.perf_counter()
+    if isinstance(model, BlokusNet):
+        pending = submit_rows(model, rows, hands, actions, offsets, precision)
+        priors, values = pending.result()
+        self._device_s += pending.device_seconds()
+    else:
+        priors, values = model.evaluate_rows(rows, hands, actions, offsets)
+        self._device_s += time.perf_counter() - t0
+    a_at, b_at = np.cumsum([0] + sizes), np.cumsum([0] + [len(p[0]) for p in parts])
     for k, (w, _) in enumerate(requests):
-        reply = priors[a_at[k]:a_at[k + 1]].astype(np.float32).tobytes() + values[b_at[k]:b_at[k + 1]].astype(np.float32).tobytes()
-        with contextlib.suppress(OSError): w.conn.send_bytes(reply)   # a dead worker is noticed at the next wait
-    self._batches = getattr(self, '_batches', []) + [len(planes)]
-    return len(planes)
+        if w.outbox is None: w.outbox = _Outbox(w.conn)
+        w.outbox.put(priors[a_at[k]:a_at[k + 1]].astype(np.float32).tobytes() + values[b_at[k]:b_at[k + 1]].astype(np.float32).tobytes())
+    self._batches = getattr(self, '_batches', []) + [len(rows)]
+    return len(rows)
 
 SelfPlayPool._play_workers, SelfPlayPool._drain, SelfPlayPool._replace, SelfPlayPool._serve = _play_workers, _drain, _replace, _serve
 

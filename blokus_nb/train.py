@@ -159,16 +159,16 @@ class TrainConfig:
     weight_decay:float=1e-4          # AdamW weight decay
     warmup_fraction:float=0.05       # share of all steps spent warming the learning rate up
     variant:str='duo'                # 'duo' or 'classic'
-    net_size:str='small'             # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
+    net_size:str='medium'            # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
     init_net:str=None                # a new run starts from this network instead of random weights: 'pretrained' (the one that ships) or a network file; its shape must be net_size's
-    simulations:int=64               # search simulations per self-play move
+    simulations:int=32               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
     temperature_plies:int=8          # opening plies played with temperature 1 (PUCT root)
     gumbel_actions:int=GUMBEL_ACTIONS # > 0: self-play with a Gumbel root over this many sampled actions (see mcts); 0: PUCT with Dirichlet noise
-    gumbel_noise_plies:int=None      # with a Gumbel root: noise only in each game's first this many plies, then the best move (None: every ply; see mcts)
+    gumbel_noise_plies:int=10        # with a Gumbel root: noise only in each game's first this many plies, then the best move (None: every ply; see mcts)
     full_search_fraction:float=1.0   # share of self-play moves searched with `simulations` and kept as samples (playout cap randomisation)
     fast_simulations:int=8           # simulations of the other self-play moves (not kept)
-    score_weight:float=0.0           # share of the value target taken from the final score margin (see value_targets)
+    score_weight:float=0.5           # share of the value target taken from the final score margin (see value_targets)
     ownership_weight:float=0.5       # weight of the ownership loss (networks with the ownership head; 0: off)
     eval_every:int=5                 # arena matches every this many iterations (0: never)
     eval_games:int=10                # games per arena match
@@ -241,7 +241,7 @@ def make_config(preset:str=None, **options) -> TrainConfig:
     values = {**PRESETS.get(preset, {}), **{k: v for k, v in options.items() if v is not None}}
     return TrainConfig(**values).validate()
 
-LEGACY_OPTIONS = {'gumbel_actions': 0}   # what runs saved before an option existed did (their checkpoints lack it)
+LEGACY_OPTIONS = {'gumbel_actions': 0, 'gumbel_noise_plies': None}   # what runs saved before an option existed did (their checkpoints lack it)
 
 def saved_config(saved:dict) -> TrainConfig:
     "The `TrainConfig` a checkpoint's config dict describes; options it predates keep the behaviour it was trained with"
