@@ -433,10 +433,11 @@ def bench_gpu(variant:str='duo',
               size:str='medium', # network size (training's default)
               simulations:int=32, # search simulations per move (training's default, with its Gumbel root and opening noise)
               games:int=256, # games per self-play measurement: hundreds in lockstep, as in training
+              hybrid_games:int=64, # games of the hybrid's measurements (its rate is its CPU networks', whatever the games; 256 would take minutes)
               cores=(2, None), # core counts to measure self-play with (None: all); 2 is what Colab gives
               train_steps:int=20, # timed training steps on the GPU (a quarter of them, at least 2, on the CPU)
               batch_size:int=256, # positions per training step
-              budget_s:float=200.0, # after this many seconds, the remaining measurements are skipped
+              budget_s:float=120.0, # after this many seconds, the remaining measurements are skipped
               require_cuda:bool=True, # False: measure on the CPU where there is no GPU (for tests)
               seed:int=0):
     "Self-play positions/s of every mode on 2 cores and on all (with the device's busy share), training steps/s on the GPU and the CPU, the precision chosen; yields one dict per line"
@@ -482,7 +483,7 @@ def bench_gpu(variant:str='duo',
                 line = {'bench': 'gpu', 'what': 'selfplay', 'variant': name, 'size': size, 'simulations': simulations, 'cores': k, 'label': label}
                 if over():
                     yield {**line, 'skipped': f'time budget of {budget_s} s used'}; continue
-                figures, got = _selfplay_rate(net, variant, mode, workers, games, config, force_cpu, seed)
+                figures, got = _selfplay_rate(net, variant, mode, workers, hybrid_games if mode == 'cpu_workers' else games, config, force_cpu, seed)
                 samples = samples if samples is not None else got
                 rates[label] = figures['samples_per_s']
                 yield {**line, **figures}
@@ -512,7 +513,7 @@ QUICK = {'engine': dict(n_games=2, batch_repeats=3, game_rounds=2, games_per_rou
          'search': dict(games=(1, 8), size='tiny', simulations=8, target_evals=200, repeats=2),
          'selfplay': dict(games=4, size='tiny', simulations=4),
          'learn': dict(minutes=0.0, eval_games=2, eval_simulations=2, preset='test', eval_every=0, ladder_games=2, ladder_simulations=2),
-         'gpu': dict(size='tiny', simulations=2, games=4, train_steps=4, batch_size=32)}
+         'gpu': dict(size='tiny', simulations=2, games=4, hybrid_games=4, train_steps=4, batch_size=32)}
 
 def machine_info() -> dict:
     "What the figures were measured on"

@@ -12,12 +12,12 @@ from typing import NamedTuple
 __all__ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS',
            'ACTION', 'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator',
            'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy',
-           'new_forest', 'NodeView', 'SearchTree', 'SearchResult', 'Leaves', 'leaves_of', 'ask_evaluator', 'run_steps',
-           'search', 'search_steps', 'InstantEvaluator', 'choose_move', 'GameRecord', 'game_seed', 'selfplay',
-           'selfplay_steps', 'compile_search', 'selfplay_overlapped']
+           'new_forest', 'borrowed_forests', 'NodeView', 'SearchTree', 'SearchResult', 'Leaves', 'leaves_of',
+           'ask_evaluator', 'run_steps', 'search', 'search_steps', 'InstantEvaluator', 'choose_move', 'GameRecord',
+           'game_seed', 'selfplay', 'selfplay_steps', 'compile_search', 'selfplay_overlapped']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
-import threading, weakref
+import contextlib, threading, weakref
 from collections import deque
 import numpy as np
 from numba import njit
@@ -345,6 +345,21 @@ _FORESTS = {}
 def new_forest(variant) -> _Forest:
     "Tree arrays of their own, for a group of trees searched while other groups' searches are half done (see `selfplay_overlapped`)"
     return _Forest(variant)
+
+_SPARE_FORESTS, _SPARE_LOCK = {}, threading.Lock()
+
+@contextlib.contextmanager
+def borrowed_forests(variant, n:int):
+    """`n` forests of `variant` for the `with` block, grown arrays and all, from the ones earlier blocks gave back (growing a new
+    forest's arrays to a few hundred games' trees costs more than the search of a move); given back at the end, their trees gone"""
+    name = get_variant(variant).name
+    with _SPARE_LOCK:
+        spare = _SPARE_FORESTS.setdefault(name, [])
+        got = [spare.pop() for _ in range(min(n, len(spare)))]
+    got += [new_forest(name) for _ in range(n - len(got))]
+    try: yield got
+    finally:
+        with _SPARE_LOCK: _SPARE_FORESTS[name].extend(got)
 
 def _forest(variant) -> _Forest:
     v = get_variant(variant)
@@ -901,7 +916,11 @@ def selfplay_overlapped(evaluator, variant:str='duo', game_ids=1, config:SearchC
             records.update((r.game_id, r) for r in stop.value); return
         ev.submit(leaves)
         waiting.append(steps)
-    for part in (ids[k::groups] for k in range(groups)):
-        if part: step(selfplay_steps(v, part, config, seed, on_game_end, forest=new_forest(v)))
-    while waiting: step(waiting.popleft(), ev.collect())
+    parts = [p for p in (ids[k::groups] for k in range(groups)) if p]
+    with borrowed_forests(v, len(parts)) as forests:
+        try:
+            for part, forest in zip(parts, forests): step(selfplay_steps(v, part, config, seed, on_game_end, forest=forest))
+            while waiting: step(waiting.popleft(), ev.collect())
+        finally:
+            for steps in waiting: steps.close()           # a group stopped half-way (an error) lets go of its forest's lock
     return [records[g] for g in ids]

@@ -166,3 +166,42 @@ def test_checkpoint_moves_between_gpu_and_cpu(tmp_path, first, then):
     if then == 'cuda': assert train_precision == precision_rule('cuda', torch.cuda.get_device_capability(0)).train
     else: assert train_precision in ('fp32', 'bf16')
     assert all(t.device.type == 'cpu' for t in ck['net']['state_dict'].values())   # checkpoints hold CPU tensors
+
+
+@needs_cuda
+def test_compact_leaves_on_cuda_match_the_cpu():
+    "Leaves sent compact and expanded on the GPU (`submit_rows`: pinned copies, a blocking event) give the CPU's answers; the GPU's own time is measured"
+    import numpy as np
+    from blokus_nb.net import make_net, submit_rows, evaluate_planes
+    from blokus_nb.mcts import leaves_of
+    from blokus_nb.engine import random_game, new_game
+    import random
+    rng, s, states = random.Random(0), new_game('classic'), []
+    while not s.is_over and len(states) < 24:
+        states.append(s); s = s.play(s.random_move(rng))
+    leaves = leaves_of(states)
+    rows, hands = leaves.rows()
+    cpu = make_net('small', 'classic', seed=0).eval()
+    gpu = make_net('small', 'classic', seed=0, device='cuda').eval()
+    pending = submit_rows(gpu, rows, hands, leaves.actions, leaves.offsets, 'fp32')
+    priors, values = pending.result()
+    want_p, want_v = evaluate_planes(cpu, leaves.planes(), leaves.actions, leaves.offsets, 'fp32')
+    np.testing.assert_allclose(priors, want_p, atol=2e-3)
+    np.testing.assert_allclose(values, want_v, atol=2e-3)
+    assert pending.done() and 0 < pending.device_seconds() < 5
+
+
+@needs_cuda
+def test_overlapped_selfplay_on_cuda():
+    "In this process on the GPU, two groups of games take turns (one searches while the other's leaves are evaluated); the games are complete and legal"
+    from blokus_nb.net import make_net
+    from blokus_nb.mcts import SearchConfig, NetEvaluator, selfplay_overlapped
+    from blokus_nb.engine import new_game
+    ev = NetEvaluator(make_net('medium', seed=0, device='cuda'), 'fp32')
+    games = selfplay_overlapped(ev, 'duo', 6, SearchConfig(simulations=8, gumbel_actions=4, gumbel_noise_plies=4), seed=1, groups=2)
+    assert [g.game_id for g in games] == list(range(6))
+    for g in games:
+        s = new_game('duo')
+        for _, m in g.moves: s = s.play(m)
+        assert s.is_over
+    assert ev.positions > 0 and 0 < ev.device_seconds
