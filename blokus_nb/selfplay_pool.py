@@ -282,7 +282,7 @@ class SelfPlayPool:
     "Self-play over worker processes that are started once and reused; a context manager"
     def __init__(self, variant:str='duo', mode:str=None, num_workers:int=None, force_cpu:bool=False,
                  config:SearchConfig=None, games_per_worker_batch:int=None, bf16='auto', verbose:bool=True,
-                 max_restarts:int=None, gather_ms:float=2.0, stall_timeout:float=600.0, gpu_available:bool=None,
+                 max_restarts:int=None, gather_ms:float=0.0, stall_timeout:float=600.0, gpu_available:bool=None,
                  groups:int=2): # inference server and GPU: groups of games per worker whose searches take turns (see `selfplay_overlapped`)
         self.variant = get_variant(variant).name
         self.plan = plan_selfplay(num_workers, force_cpu, mode, gpu_available)
