@@ -12,7 +12,7 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['VALUE_HEADS', 'NET_SIZES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED',
            'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet', 'values_to_absolute', 'values_to_mover',
-           'Evaluation', 'legal_softmax', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict',
+           'Evaluation', 'legal_softmax', 'softmax_at', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict',
            'planes_from_rows', 'PendingEvaluation', 'submit_rows', 'evaluate_rows', 'net_state', 'net_from_state',
            'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained', 'best_device',
            'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
@@ -151,13 +151,17 @@ class Evaluation(NamedTuple):
 # %% ../nbs/01_net.ipynb #2cf37b95
 def legal_softmax(logits:torch.Tensor, actions:np.ndarray, offsets:np.ndarray) -> torch.Tensor:
     "Softmax of `logits` (B, n_actions) over each row's legal `actions` (CSR), flat and aligned with `actions`"
-    device, n_actions = logits.device, logits.shape[1]
-    counts = torch.from_numpy(np.diff(offsets))
-    rows = torch.repeat_interleave(torch.arange(len(counts)), counts).to(device)
-    picked = logits.float().reshape(-1)[rows * n_actions + torch.from_numpy(actions).to(device)]
-    top = torch.full((len(counts),), -torch.inf, device=device).scatter_reduce(0, rows, picked, 'amax')
+    rows = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    flat = rows * logits.shape[1] + np.asarray(actions)
+    return softmax_at(logits, torch.from_numpy(flat).to(logits.device), torch.from_numpy(rows).to(logits.device))
+
+def softmax_at(logits:torch.Tensor, flat:torch.Tensor, rows:torch.Tensor) -> torch.Tensor:
+    "`legal_softmax` from index tensors already on the logits' device: `flat` = row * n_actions + action of every legal action, `rows` its row"
+    B = logits.shape[0]
+    picked = logits.float().reshape(-1)[flat]
+    top = torch.full((B,), -torch.inf, device=logits.device).scatter_reduce(0, rows, picked, 'amax')
     e = torch.exp(picked - top[rows])
-    return e / torch.zeros(len(counts), device=device).index_add(0, rows, e)[rows]
+    return e / torch.zeros(B, device=logits.device).index_add(0, rows, e)[rows]
 
 # %% ../nbs/01_net.ipynb #f2da46fa
 PRECISIONS = ('fp32', 'bf16', 'fp16')   # float32; bfloat16 autocast; float16 autocast (training then uses a gradient scaler)
@@ -245,10 +249,12 @@ def _launch(net, rows, hands, actions, offsets, dtype, cuda:bool) -> PendingEval
         start.record()
     device = net.device
     to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).pin_memory().to(device, non_blocking=True) if cuda else torch.from_numpy(a)
+    index_rows = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))          # every copy is queued before the kernels: a copy
+    flat = index_rows * get_variant(net.config.variant).n_actions + np.asarray(actions)   # from pageable memory would wait for them
+    rows, hands, flat, index_rows = (to_device(a) for a in (rows, hands, flat, index_rows))
     with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-        x = planes_from_rows(to_device(rows), to_device(hands), net.size)
-        logits, values = net(x)
-        priors, values = legal_softmax(logits, actions, offsets), values.float()
+        logits, values = net(planes_from_rows(rows, hands, net.size))
+        priors, values = softmax_at(logits, flat, index_rows), values.float()
         if not cuda: return PendingEvaluation(priors, values, seconds=time.perf_counter() - t0)
         host = [torch.empty(t.shape, dtype=torch.float32, pin_memory=True) for t in (priors, values)]
         for h, t in zip(host, (priors, values)): h.copy_(t, non_blocking=True)
