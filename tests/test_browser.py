@@ -1,13 +1,26 @@
-"""The notebook as people meet it: the Colab driver notebook run in JupyterLab in a real browser (Chromium, driven by
-Playwright), the dashboard and the play board checked on screen, two moves played by clicking.
+"""The notebook as people meet it: the Colab driver notebook run in a real browser (Chromium, driven by Playwright) in two
+frontends, its dashboard, log and play board checked on screen, two moves played by clicking.
+
+- JupyterLab (the `browser` extra's).
+- The classic Notebook (`notebook<7`) with Colab's ipywidgets 7.7.1 and the widgetsnbextension pip pairs with it (3.6.10),
+  in a virtual environment of its own. An ipywidgets `Output` fails to load there ('Could not create a model' in the
+  browser console), which is why the dashboard is a display handle's output; the test checks the console too.
+
+In both: every cell runs; the training cell shows the self-play mode, one dashboard picture (redrawn in place, not once per
+redraw) and the iteration's log line below it; no widget error on the page or in the console; the play board is drawn and
+answers two moves.
 
 Needs the `browser` extra (`pip install -e ".[browser]"`: JupyterLab and Playwright) and a Chromium at /usr/bin/chromium
-(Debian: `apt-get install chromium`; Playwright's own browser download is not used). Skipped, with the reason, when
-either is missing. `.ci/run` installs both and runs this module explicitly:
+(Debian: `apt-get install chromium`; Playwright's own browser download is not used). The classic Notebook tests also need
+BLOKUS_NB_CLASSIC_PYTHON: the Python of a virtual environment with that frontend and this package, built as `.ci/run` does:
 
-    python -m pytest tests/test_browser.py -v
+    python -m venv /tmp/w7 && W=/tmp/w7/bin/python
+    $W -m pip install torch==2.13.0 && $W -m pip install ipywidgets==7.7.1 && $W -m pip install -e ".[dev]"
+    $W -m pip install 'notebook<7' widgetsnbextension==3.6.10
+    BLOKUS_NB_CLASSIC_PYTHON=$W python -m pytest tests/test_browser.py -v
 
-Screenshots go to artifacts/browser/ (BLOKUS_NB_ARTIFACTS overrides it).
+Each test is skipped, with the reason, when what it needs is missing; with BLOKUS_NB_BROWSER_REQUIRED=1 (as `.ci/run`
+sets) it fails instead. Screenshots go to artifacts/browser/ (BLOKUS_NB_ARTIFACTS overrides it).
 """
 import json, os, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from contextlib import contextmanager
@@ -16,23 +29,51 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get('BLOKUS_NB_CHROMIUM', '/usr/bin/chromium')
+CLASSIC_PYTHON = os.environ.get('BLOKUS_NB_CLASSIC_PYTHON', '')
 ARTIFACTS = Path(os.environ.get('BLOKUS_NB_ARTIFACTS', ROOT / 'artifacts' / 'browser'))
 LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
                '--disable-component-update', '--disable-sync', '--no-first-run']
 RUN_ALL_TIMEOUT = int(os.environ.get('BLOKUS_NB_BROWSER_TIMEOUT', '420'))   # seconds for the whole notebook to run
+DASHBOARD_SOURCE = 'display_id=True'      # the text that marks the Colab notebook's training cell (its dashboard's display handle)
+ITERATION_LINE = re.compile(r'\[train\] iter (\d+)/(\d+): \d+ samples \(([\d.]+)/s, (\w+) on (\w+)\)')
+WIDGET_ERROR = re.compile(r'Error displaying widget|Could not create a? ?(model|view)|Failed to (load|create) (model|view)|'
+                          r'model not found|_deserialize_state|Widget Javascript not detected', re.I)
 
 # JupyterLab settings for the test: every cell in the page (no virtual scrolling), no news or update checks
 LAB_SETTINGS = {'@jupyterlab/notebook-extension/tracker.jupyterlab-settings': {'windowingMode': 'none'},
                 '@jupyterlab/apputils-extension/notification.jupyterlab-settings': {'fetchNews': 'false', 'checkForUpdates': False}}
+CLASSIC_CHECK = """import notebook, ipywidgets, widgetsnbextension, blokus_nb, json
+print(json.dumps({'notebook': notebook.__version__, 'ipywidgets': ipywidgets.__version__, 'widgetsnbextension': widgetsnbextension.__version__}))"""
 
 
 def _missing() -> str:
-    "Why the browser test cannot run here, or '' when it can"
+    "Why the browser tests cannot run here, or '' when they can"
     if not Path(CHROMIUM).exists(): return f'no Chromium at {CHROMIUM} (Debian: apt-get install chromium)'
     for mod, extra in (('playwright', 'playwright'), ('jupyterlab', 'jupyterlab')):
         try: __import__(mod)
         except ImportError: return f'{extra} is not installed (pip install -e ".[browser]")'
     return ''
+
+
+def _classic_missing() -> tuple:
+    "(why the classic Notebook tests cannot run here or '', the versions of its frontend)"
+    why = _missing()
+    if why: return why, {}
+    if not CLASSIC_PYTHON: return ('BLOKUS_NB_CLASSIC_PYTHON is not set (a Python with notebook<7, ipywidgets 7.7.1, '
+                                   'widgetsnbextension 3.6.10 and this package: see this module\'s docstring or .ci/run)'), {}
+    try: out = subprocess.run([CLASSIC_PYTHON, '-c', CLASSIC_CHECK], capture_output=True, text=True, timeout=120)
+    except OSError as e: return f'BLOKUS_NB_CLASSIC_PYTHON={CLASSIC_PYTHON} does not run: {e}', {}
+    if out.returncode: return f'BLOKUS_NB_CLASSIC_PYTHON={CLASSIC_PYTHON} lacks the classic Notebook setup: {out.stderr.strip()[-300:]}', {}
+    versions = json.loads(out.stdout.strip().splitlines()[-1])
+    if not (versions['notebook'].startswith('6.') and versions['ipywidgets'].startswith('7.')):
+        return f'BLOKUS_NB_CLASSIC_PYTHON={CLASSIC_PYTHON} has {versions}; the classic Notebook tests want notebook 6 with ipywidgets 7', versions
+    return '', versions
+
+
+def _need(why:str):
+    "Fail (BLOKUS_NB_BROWSER_REQUIRED set) or skip with `why` when it is not ''"
+    if why and os.environ.get('BLOKUS_NB_BROWSER_REQUIRED'): pytest.fail(f'the browser test cannot run: {why}')
+    if why: pytest.skip(f'browser test skipped: {why}')
 
 
 def _free_port() -> int:
@@ -41,17 +82,21 @@ def _free_port() -> int:
 
 
 @contextmanager
-def lab_server(root_dir:Path, env:dict, timeout:float=90):
-    "A JupyterLab server on 127.0.0.1 serving `root_dir` with a token; yields its base URL and token"
+def jupyter_server(python:str, app:str, root_dir:Path, env:dict, timeout:float=90):
+    "A Jupyter server, `app` 'lab' (JupyterLab) or 'notebook' (the classic Notebook 6), run by `python` on 127.0.0.1 serving `root_dir`; yields its base URL and token"
     port, token = _free_port(), secrets.token_hex(16)
-    work = Path(tempfile.mkdtemp(prefix='blokus-lab-'))
-    for rel, value in LAB_SETTINGS.items():
-        path = work / 'settings' / rel; path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(value))
+    work = Path(tempfile.mkdtemp(prefix=f'blokus-{app}-'))
     env = {**os.environ, **env, 'JUPYTER_RUNTIME_DIR': str(work / 'runtime'), 'PYTHONPATH': str(ROOT)}
-    cmd = [sys.executable, '-m', 'jupyter', 'lab', '--no-browser', '--ip=127.0.0.1', f'--port={port}',
-           f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={root_dir}', '--LabApp.expose_app_in_browser=True',
-           f'--LabApp.user_settings_dir={work / "settings"}', f'--LabApp.workspaces_dir={work / "workspaces"}',
-           '--ServerApp.open_browser=False', '--LabApp.extension_manager=readonly']
+    cmd = [python, '-m', 'jupyter', app, '--no-browser', '--ip=127.0.0.1', f'--port={port}']
+    if app == 'lab':
+        for rel, value in LAB_SETTINGS.items():
+            path = work / 'settings' / rel; path.parent.mkdir(parents=True, exist_ok=True); path.write_text(json.dumps(value))
+        cmd += [f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={root_dir}', '--LabApp.expose_app_in_browser=True',
+                f'--LabApp.user_settings_dir={work / "settings"}', f'--LabApp.workspaces_dir={work / "workspaces"}',
+                '--ServerApp.open_browser=False', '--LabApp.extension_manager=readonly']
+    else:             # the classic Notebook's own server; a config dir of its own so that no user setting applies
+        env['JUPYTER_CONFIG_DIR'] = str(work / 'config')
+        cmd += [f'--NotebookApp.token={token}', f'--NotebookApp.notebook_dir={root_dir}', '--NotebookApp.open_browser=False']
     if hasattr(os, 'geteuid') and os.geteuid() == 0: cmd.append('--allow-root')      # CI containers run as root
     log = open(work / 'server.log', 'w')
     proc = subprocess.Popen(cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -59,12 +104,12 @@ def lab_server(root_dir:Path, env:dict, timeout:float=90):
     try:
         deadline = time.monotonic() + timeout
         while True:
-            if proc.poll() is not None: raise RuntimeError(f'JupyterLab exited: {(work / "server.log").read_text()[-3000:]}')
+            if proc.poll() is not None: raise RuntimeError(f'jupyter {app} exited: {(work / "server.log").read_text()[-3000:]}')
             try:
                 with urllib.request.urlopen(f'{url}/api/status?token={token}', timeout=5) as r:
                     if r.status == 200: break
             except OSError: pass
-            if time.monotonic() > deadline: raise RuntimeError(f'JupyterLab did not answer within {timeout}s')
+            if time.monotonic() > deadline: raise RuntimeError(f'jupyter {app} did not answer within {timeout}s')
             time.sleep(0.5)
         yield url, token
     finally:
@@ -75,52 +120,132 @@ def lab_server(root_dir:Path, env:dict, timeout:float=90):
         shutil.rmtree(work, ignore_errors=True)
 
 
-@contextmanager
-def browser_page(width:int=1400, height:int=1000):
-    "A Playwright page in the system's headless Chromium"
+@pytest.fixture(scope='module')
+def chromium():
+    "The system's headless Chromium, driven by Playwright (one for the module: Playwright's sync API runs one at a time)"
+    _need(_missing())
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={'width': width, 'height': height})
-            page.set_default_timeout(60_000)
-            yield page
+        try: yield browser
         finally: browser.close()
 
 
-# JavaScript run in the page: the open notebook's state, read from JupyterLab's own model
-NOTEBOOK_STATE = """() => {
+@contextmanager
+def browser_page(browser, width:int=1400, height:int=1000):
+    "A page of its own in `browser`; the page's console messages gather in `page.console_messages`, its errors also in `page.console_errors`"
+    context = browser.new_context(viewport={'width': width, 'height': height})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.console_errors, page.console_messages = [], []
+        page.on('console', lambda m: (page.console_messages.append(m.text), m.type == 'error' and page.console_errors.append(m.text)))
+        yield page
+    finally: context.close()
+
+
+# JavaScript run in the page: the open notebook's state, read from the frontend's own model, and the training cell marked
+# with data-blokus-cell="dashboard" so that locators can find its outputs
+LAB_STATE = """() => {
   const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   if (!w || !w.content || !w.sessionContext || !w.sessionContext.session || !w.sessionContext.session.kernel) return null;
+  w.content.widgets.forEach(c => { if (c.model.type === 'code' && c.model.sharedModel.getSource().includes(%r)) c.node.setAttribute('data-blokus-cell', 'dashboard'); });
   const cells = w.content.widgets.filter(c => c.model.type === 'code').map(c => ({
       count: c.model.executionCount,
       errors: c.model.outputs.toJSON().filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue)}));
   return {kernel: w.sessionContext.session.kernel.status, cells};
-}"""
+}""" % DASHBOARD_SOURCE
+CLASSIC_STATE = """() => {
+  const nb = window.Jupyter && window.Jupyter.notebook;
+  if (!nb || !nb._fully_loaded || !nb.kernel || !nb.kernel.is_connected()) return null;
+  nb.get_cells().forEach(c => { if (c.cell_type === 'code' && c.get_text().includes(%r)) c.element[0].setAttribute('data-blokus-cell', 'dashboard'); });
+  const cells = nb.get_cells().filter(c => c.cell_type === 'code').map(c => ({
+      count: typeof c.input_prompt_number === 'number' ? c.input_prompt_number : null,
+      errors: c.output_area.outputs.filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue)}));
+  const icon = document.querySelector('#kernel_indicator_icon');
+  return {kernel: icon && icon.classList.contains('kernel_idle_icon') ? 'idle' : 'busy', cells};
+}""" % DASHBOARD_SOURCE
 
 
-def open_and_run_all(page, url:str, token:str, notebook:str, timeout:float=RUN_ALL_TIMEOUT):
-    "Open `notebook` in JupyterLab, run all cells, wait until every code cell ran; fail on the first error output"
-    page.goto(f'{url}/lab/tree/{notebook}?token={token}')
-    try: page.wait_for_function(f'({NOTEBOOK_STATE})() && ({NOTEBOOK_STATE})().kernel === "idle"', timeout=120_000)
+class Frontend:
+    "What differs between JupyterLab and the classic Notebook for these tests: URLs, the notebook's state, CSS classes, when cells may run"
+    def __init__(self, name, open_path, state, run_all, output, outputs, scroller, content=None, settle=None):
+        self.name, self.open_path, self.state, self.run_all = name, open_path, state, run_all
+        self.output, self.outputs = output, outputs     # one output of a cell, and a cell's output area
+        self.scroller, self.content = scroller, content # the panel the notebook scrolls in, and its cells (None: all it scrolls)
+        self.settle = settle           # called with the page once the kernel is idle, before cells run
+
+
+RESTORE_FALLBACK = 'Failed to fetch ipywidgets through the "jupyter.widget.control" comm channel'
+
+def classic_widgets_restored(page, timeout:float=30):
+    """Wait until the classic Notebook's widget manager (widgetsnbextension 3.6) has restored the kernel's widgets.
+    When it connects it asks the kernel for its widgets over a control comm; a kernel that has not imported ipywidgets yet
+    closes that comm, and the manager logs RESTORE_FALLBACK and asks for the list of comms instead. Cells queued before
+    that request is answered make widgets that the restore then takes over too: seen here as board cells left unstyled
+    and 'Could not create a view for model id', in about half of the runs here that clicked Run All the moment the kernel
+    was idle. A person does not click Run All within those milliseconds (Restart & Run All was fine, 4 of 4), so the test waits
+    for the same: the console message (up to `timeout`: without it the control comm answered and nothing is pending),
+    then no kernel request left unanswered"""
+    page.wait_for_function('() => !!(window.Jupyter.notebook.kernel && window.Jupyter.notebook.kernel.widget_manager)', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    while not any(RESTORE_FALLBACK in m for m in page.console_messages) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)                  # polling the console the page has written so far
+    page.wait_for_function('() => Object.keys(window.Jupyter.notebook.kernel._msg_callbacks).length === 0', timeout=timeout * 1000)
+
+
+LAB = Frontend('lab', '/lab/tree/{nb}?token={token}', LAB_STATE,
+               "() => window.jupyterapp.commands.execute('notebook:run-all-cells')", '.jp-OutputArea-output', '.jp-Cell-outputArea',
+               '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer', '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-inner')
+CLASSIC = Frontend('classic', '/notebooks/{nb}?token={token}', CLASSIC_STATE,
+                   '() => window.Jupyter.notebook.execute_all_cells()', '.output_subarea', '.output_wrapper', '#site',
+                   settle=classic_widgets_restored)
+
+
+def open_and_run_all(page, fe:Frontend, url:str, token:str, notebook:str, timeout:float=RUN_ALL_TIMEOUT):
+    "Open `notebook` in frontend `fe`, run all cells, wait until every code cell ran; fail on the first error output"
+    page.goto(url + fe.open_path.format(nb=notebook, token=token))
+    try: page.wait_for_function(f'({fe.state})() && ({fe.state})().kernel === "idle"', timeout=120_000)
     except Exception:                              # what the page showed instead (a dialog, an error) helps more than a timeout
-        ARTIFACTS.mkdir(parents=True, exist_ok=True); page.screenshot(path=str(ARTIFACTS / 'kernel_not_ready.png'))
+        ARTIFACTS.mkdir(parents=True, exist_ok=True); page.screenshot(path=str(ARTIFACTS / f'{fe.name}_kernel_not_ready.png'))
         raise
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    if fe.settle: fe.settle(page)
+    page.evaluate(fe.run_all)
     deadline = time.monotonic() + timeout
     while True:
-        state = page.evaluate(NOTEBOOK_STATE)
+        state = page.evaluate(fe.state)
         errors = [e for c in state['cells'] for e in c['errors']]
-        assert not errors, f'a cell of {notebook} failed: {errors}'
+        assert not errors, f'a cell of {notebook} failed in {fe.name}: {errors}'
         if state['kernel'] == 'idle' and all(c['count'] for c in state['cells']): return state
-        assert time.monotonic() < deadline, f'{notebook} did not finish within {timeout}s: {state}'
+        assert time.monotonic() < deadline, f'{notebook} did not finish within {timeout}s in {fe.name}: {state}'
         page.wait_for_timeout(1000)        # polling the kernel's state, not synchronising on time
 
 
-def widget_errors(page) -> list:
-    "Texts of widgets that failed to render (ipywidgets shows 'Error displaying widget' or a failed-model message)"
-    texts = page.locator('.jp-OutputArea-output').all_inner_texts()
-    return [t.strip()[:200] for t in texts if re.search(r'Error displaying widget|Failed to (load|create) (model|view)|model not found', t)]
+def widget_errors(page, fe:Frontend, within:str='') -> list:
+    "Texts of outputs (in `within`, a selector, or the whole page) that show a widget that failed to render"
+    texts = page.locator(f'{within} {fe.output}'.strip()).all_inner_texts()
+    return [t.strip()[:300] for t in texts if WIDGET_ERROR.search(t)]
+
+
+@contextmanager
+def whole_notebook_in_window(page, fe:Frontend):
+    "The window made tall enough for the whole notebook (both frontends scroll it inside a panel) and scrolled to its top, for screenshots; then as it was"
+    heights = """([s, c]) => { const e = document.querySelector(s), k = c ? document.querySelector(c) : e;
+                                return e && k ? [k.scrollHeight, e.clientHeight] : [0, 0]; }"""
+    need, have = page.evaluate(heights, [fe.scroller, fe.content])
+    size = page.viewport_size
+    page.set_viewport_size({'width': size['width'], 'height': min(size['height'] + max(need - have, 0), 16000)})
+    try:
+        try: page.wait_for_function(f'(({heights})({[fe.scroller, fe.content]!r}))[1] >= {need - 1}', timeout=10_000)   # the layout follows
+        except Exception: pass                       # a notebook taller than a shot can be: its top part, then
+        page.evaluate('(s) => { const e = document.querySelector(s); if (e) e.scrollTop = 0; }', fe.scroller)
+        yield
+    finally: page.set_viewport_size(size)
+
+
+def screenshot_whole(page, fe:Frontend, path:Path):
+    "A screenshot of the whole notebook"
+    with whole_notebook_in_window(page, fe): page.screenshot(path=str(path), full_page=True)
 
 
 def _rgb(color:str) -> str: return 'rgb({}, {}, {})'.format(*(int(color[i:i + 2], 16) for i in (1, 3, 5)))
@@ -132,31 +257,63 @@ def cells_of(page, color:str) -> list:
         .map(b => Array.from(b.classList).find(c => c.startsWith('blokus-at-')).slice(10))""", _rgb(color))
 
 
-@pytest.fixture(scope='module')
-def colab_page():
-    why = _missing()
-    if why and os.environ.get('BLOKUS_NB_BROWSER_REQUIRED'): pytest.fail(f'the browser test cannot run: {why}')
-    if why: pytest.skip(f'browser test skipped: {why}')
+@contextmanager
+def colab_notebook_in(browser, fe:Frontend, python:str):
+    "The Colab notebook (a copy, in the test preset) run in frontend `fe` served by `python`, in a page of `browser`; yields the page"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix='blokus-browser-'))
-    shutil.copy(ROOT / 'nbs' / 'colab.ipynb', root / 'colab.ipynb')      # a copy: JupyterLab may save what it opened
+    shutil.copy(ROOT / 'nbs' / 'colab.ipynb', root / 'colab.ipynb')      # a copy: the frontend may save what it opened
     env = {'BLOKUS_NB_PRESET': 'test', 'BLOKUS_NB_RUN_DIR': str(root / 'run')}
     try:
-        with lab_server(root, env) as (url, token), browser_page() as page:
-            open_and_run_all(page, url, token, 'colab.ipynb')
-            page.screenshot(path=str(ARTIFACTS / 'colab_full.png'), full_page=True)
+        with jupyter_server(python, fe.name if fe is LAB else 'notebook', root, env) as (url, token), browser_page(browser) as page:
+            t0 = time.monotonic()
+            open_and_run_all(page, fe, url, token, 'colab.ipynb')
+            print(f'{fe.name}: the Colab notebook ran in {time.monotonic() - t0:.0f}s')
+            screenshot_whole(page, fe, ARTIFACTS / f'{"colab" if fe is LAB else "classic_colab"}_full.png')
             yield page
     finally: shutil.rmtree(root, ignore_errors=True)
 
 
-def test_widgets_render(colab_page):
-    "Every widget of the Colab notebook renders: no 'Error displaying widget', the dashboard's image is drawn"
-    page = colab_page
-    assert not widget_errors(page), widget_errors(page)
-    img = page.locator('.blokus-dashboard img').first
-    img.wait_for(state='visible', timeout=30_000)
-    assert page.evaluate('(el) => el.naturalWidth', img.element_handle()) > 100
-    img.screenshot(path=str(ARTIFACTS / 'dashboard.png'))
+@pytest.fixture(scope='module', params=['lab', 'classic'])
+def colab(request, chromium):
+    "(the page, its Frontend): the Colab notebook run in JupyterLab, then in the classic Notebook (one at a time: pytest ends one before the next)"
+    if request.param == 'lab':
+        with colab_notebook_in(chromium, LAB, sys.executable) as page: yield page, LAB
+        return
+    why, versions = _classic_missing()
+    _need(why)
+    print(f'classic Notebook: {versions}')
+    with colab_notebook_in(chromium, CLASSIC, CLASSIC_PYTHON) as page: yield page, CLASSIC
+
+
+def check_dashboard(page, fe:Frontend, shot:str):
+    "The training cell: the self-play plan, then one dashboard picture (redrawn in place, not once per redraw), then the iteration's log line, all visible; no widget error"
+    cell = page.locator('[data-blokus-cell=dashboard]')
+    assert cell.count() == 1, f'{fe.name}: the training cell (with {DASHBOARD_SOURCE!r}) is not marked once: {cell.count()}'
+    imgs = cell.locator(f'{fe.output} img')
+    imgs.first.wait_for(state='visible', timeout=30_000)
+    assert imgs.count() == 1, f'{fe.name}: {imgs.count()} dashboard pictures in the training cell (one, redrawn in place, expected)'
+    assert page.evaluate('(el) => el.naturalWidth', imgs.first.element_handle()) > 100
+    text = cell.locator(fe.output).all_inner_texts()
+    assert not widget_errors(page, fe, '[data-blokus-cell=dashboard]'), widget_errors(page, fe, '[data-blokus-cell=dashboard]')
+    failed = [e[:300] for e in page.console_errors if WIDGET_ERROR.search(e)]   # a widget that fails may say so only there
+    assert not failed, f'{fe.name}: widget errors in the browser console: {failed}'
+    log = cell.locator(fe.output, has_text='[train] iter ')
+    assert log.count() >= 1 and log.last.is_visible(), f'{fe.name}: no visible iteration line in the training cell: {text}'
+    line = ITERATION_LINE.search(log.last.inner_text())
+    assert line and int(line[1]) == int(line[2]) and float(line[3]) > 0, log.last.inner_text()     # samples/s and the mode
+    plan = cell.locator(fe.output, has_text='self-play: ')
+    assert plan.count() >= 1 and plan.first.is_visible(), f'{fe.name}: the self-play mode is not said: {text}'
+    assert f'self-play: {line[4]}' in plan.first.inner_text(), (plan.first.inner_text(), line[0])   # the mode said is the mode run
+    y = lambda loc: loc.bounding_box()['y']
+    assert y(plan.first) < y(imgs.first) < y(log.last), f'{fe.name}: the plan, the dashboard and the log are not in that order'
+    assert any('iterations in this run' in t for t in text), text
+    imgs.first.screenshot(path=str(ARTIFACTS / f'{shot}.png'))
+    with whole_notebook_in_window(page, fe): cell.locator(fe.outputs).screenshot(path=str(ARTIFACTS / f'{shot}_cell.png'))
+
+
+def check_board(page, fe:Frontend):
+    "The play board at the end of the notebook is drawn: one board of 14 x 14 cells"
     board = page.locator('.blokus-play')
     board.first.wait_for(state='visible', timeout=60_000)     # the play cell may still be drawing when run-all has returned
     assert board.count() == 1
@@ -164,13 +321,12 @@ def test_widgets_render(colab_page):
     assert page.locator('.blokus-play .blokus-cell').count() == 14 * 14
 
 
-def test_two_moves(colab_page):
+def play_two_moves(page, fe:Frontend, shot:str):
     "Click a piece and a board cell, twice; each time the move is drawn and the AI's reply appears on the board"
     from blokus_nb.viz import PLAYER_COLORS
-    page = colab_page
     board = page.locator('.blokus-play').first
     board.scroll_into_view_if_needed()
-    board.screenshot(path=str(ARTIFACTS / 'board_start.png'))
+    board.screenshot(path=str(ARTIFACTS / f'{shot}_start.png'))
     mine, theirs = PLAYER_COLORS[2]
     assert cells_of(page, mine) == [] and cells_of(page, theirs) == []
     assert page.locator('.blokus-play .blokus-at-e10').inner_text().strip() == '○'      # the start point, ringed
@@ -183,7 +339,7 @@ def test_two_moves(colab_page):
             .filter(b => getComputedStyle(b).backgroundColor === rgb).length > n""", arg=[before, _rgb(theirs)], timeout=120_000)
         page.wait_for_function("() => !document.querySelector('.blokus-play').innerText.includes('thinking')", timeout=60_000)
         assert cell in cells_of(page, mine), (cell, cells_of(page, mine), page.locator('.blokus-message').inner_text())
-        board.screenshot(path=str(ARTIFACTS / f'board_move{k + 1}.png'))
+        board.screenshot(path=str(ARTIFACTS / f'{shot}_move{k + 1}.png'))
     assert sorted(cells_of(page, mine)) == ['d11', 'd12', 'e10'], page.locator('.blokus-message').inner_text()
     dotted = page.evaluate("""() => Array.from(document.querySelectorAll('.blokus-play .blokus-cell'))
         .filter(b => b.innerText.trim() === '•').map(b => Array.from(b.classList).find(c => c.startsWith('blokus-at-')).slice(10))""")
@@ -192,4 +348,21 @@ def test_two_moves(colab_page):
     assert len(cells_of(page, theirs)) >= 2                    # two replies of the AI
     text = page.locator('.blokus-message').inner_text()
     assert text.startswith('You played 2 at d11,d12.') and text.endswith('Your move.'), text
-    assert not widget_errors(page)
+    assert not widget_errors(page, fe)
+
+
+def test_widgets_render(colab):
+    """Every widget of the Colab notebook renders (no widget error on the page or in the browser console); the dashboard is one
+    picture redrawn in place, between the self-play plan and the iteration's log line; the play board is there.
+    In the classic Notebook with ipywidgets 7.7.1 and widgetsnbextension 3.6.10 an ipywidgets Output fails to load there
+    ('Could not create a model'), which is why the dashboard is a display handle's output"""
+    page, fe = colab
+    assert not widget_errors(page, fe), widget_errors(page, fe)
+    check_dashboard(page, fe, 'dashboard' if fe is LAB else 'classic_dashboard')
+    check_board(page, fe)
+
+
+def test_two_moves(colab):
+    "Two moves played on the board by clicking, each drawn and answered by the AI"
+    page, fe = colab
+    play_two_moves(page, fe, 'board' if fe is LAB else 'classic_board')
