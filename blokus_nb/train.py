@@ -385,7 +385,7 @@ class PeriodicEvaluation:
         return out
 
 # %% ../nbs/04_train.ipynb #e3492738
-RESUMABLE = ('num_iterations', 'num_workers', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
+RESUMABLE = ('num_iterations', 'num_workers', 'force_cpu_selfplay', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
              'keep_checkpoints', 'time_budget_minutes', 'train_device', 'tensorboard', 'eval_pentobi_level')
 
 def _log(msg, verbose):
