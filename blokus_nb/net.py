@@ -12,10 +12,10 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['VALUE_HEADS', 'NET_SIZES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED',
            'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet', 'values_to_absolute', 'values_to_mover',
-           'Evaluation', 'legal_softmax', 'softmax_at', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict',
-           'planes_from_rows', 'PendingEvaluation', 'submit_rows', 'evaluate_rows', 'net_state', 'net_from_state',
-           'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained', 'best_device',
-           'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
+           'Evaluation', 'legal_softmax', 'legal_index', 'softmax_at', 'as_precision', 'autocast_dtype',
+           'evaluate_planes', 'predict', 'planes_from_rows', 'PendingEvaluation', 'submit_rows', 'net_state',
+           'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained',
+           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -151,9 +151,13 @@ class Evaluation(NamedTuple):
 # %% ../nbs/01_net.ipynb #2cf37b95
 def legal_softmax(logits:torch.Tensor, actions:np.ndarray, offsets:np.ndarray) -> torch.Tensor:
     "Softmax of `logits` (B, n_actions) over each row's legal `actions` (CSR), flat and aligned with `actions`"
-    rows = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    flat = rows * logits.shape[1] + np.asarray(actions)
+    flat, rows = legal_index(actions, offsets, logits.shape[1])
     return softmax_at(logits, torch.from_numpy(flat).to(logits.device), torch.from_numpy(rows).to(logits.device))
+
+def legal_index(actions:np.ndarray, offsets:np.ndarray, n_actions:int) -> tuple:
+    "(row * n_actions + action, row) of every legal action (CSR): where `softmax_at` reads the logits"
+    rows = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    return rows * n_actions + np.asarray(actions), rows
 
 def softmax_at(logits:torch.Tensor, flat:torch.Tensor, rows:torch.Tensor) -> torch.Tensor:
     "`legal_softmax` from index tensors already on the logits' device: `flat` = row * n_actions + action of every legal action, `rows` its row"
@@ -249,9 +253,9 @@ def _launch(net, rows, hands, actions, offsets, dtype, cuda:bool) -> PendingEval
         start.record()
     device = net.device
     to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).pin_memory().to(device, non_blocking=True) if cuda else torch.from_numpy(a)
-    index_rows = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))          # every copy is queued before the kernels: a copy
-    flat = index_rows * get_variant(net.config.variant).n_actions + np.asarray(actions)   # from pageable memory would wait for them
-    rows, hands, flat, index_rows = (to_device(a) for a in (rows, hands, flat, index_rows))
+    flat, index_rows = legal_index(actions, offsets, get_variant(net.config.variant).n_actions)
+    rows, hands, flat, index_rows = (to_device(a) for a in (rows, hands, flat, index_rows))   # every copy queued before the kernels
+                                                                                             # (one from pageable memory would wait for them)
     with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
         logits, values = net(planes_from_rows(rows, hands, net.size))
         priors, values = softmax_at(logits, flat, index_rows), values.float()
@@ -261,10 +265,6 @@ def _launch(net, rows, hands, actions, offsets, dtype, cuda:bool) -> PendingEval
         event = torch.cuda.Event(blocking=True, enable_timing=True)
         event.record()
         return PendingEvaluation(*host, event, start)
-
-def evaluate_rows(net:BlokusNet, rows, hands, actions, offsets, bf16=False) -> tuple:
-    "`submit_rows`, waited for: (priors, mover-frame values) as numpy"
-    return submit_rows(net, rows, hands, actions, offsets, bf16).result()
 
 # %% ../nbs/01_net.ipynb #9ede7e53
 NET_FORMAT = 'blokus_nb.net/1'

@@ -295,7 +295,7 @@ class SelfPlayPool:
         self.games_per_worker_batch, self.bf16, self.verbose = games_per_worker_batch, bf16, verbose
         self.max_restarts = 2 * self.plan.num_workers + 2 if max_restarts is None else max_restarts
         self.gather_s, self.stall_timeout = gather_ms / 1000, stall_timeout
-        self.workers, self.failures, self.restarts, self._closed = [], [], 0, False
+        self.workers, self.failures, self.restarts, self._closed, self._batches = [], [], 0, False, []
         self._ctx = mp.get_context('spawn')
         if verbose: print(self.plan.reason)
 
@@ -557,7 +557,7 @@ def _serve(self:SelfPlayPool, model, precision, requests:list) -> int:
     for k, (w, _) in enumerate(requests):
         if w.outbox is None: w.outbox = _Outbox(w.conn)
         w.outbox.put(priors[a_at[k]:a_at[k + 1]].astype(np.float32).tobytes() + values[b_at[k]:b_at[k + 1]].astype(np.float32).tobytes())
-    self._batches = getattr(self, '_batches', []) + [len(rows)]
+    self._batches.append(len(rows))                    # batch sizes, for tests and curious readers
     return len(rows)
 
 SelfPlayPool._play_workers, SelfPlayPool._drain, SelfPlayPool._replace, SelfPlayPool._serve = _play_workers, _drain, _replace, _serve
