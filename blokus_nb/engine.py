@@ -380,14 +380,6 @@ def _bits_to_grid(v:Variant, ints) -> np.ndarray:
     bits = np.unpackbits(np.frombuffer(buf, np.uint8), bitorder='little').reshape(len(ints), nbytes * 8)
     return bits[:, :v.size * v.stride].reshape(len(ints), v.size, v.stride)[:, :, :v.size].view(bool)
 
-# %% ../nbs/00_engine.ipynb #55c572ae
-def _state_png(self:State) -> bytes:
-    "PNG picture of the position (what Jupyter shows for a `State`); drawn by `blokus_nb.viz`"
-    from blokus_nb.viz import state_png
-    return state_png(self)
-
-State._repr_png_ = _state_png
-
 # %% ../nbs/00_engine.ipynb #0a753670
 def format_move(state, move:Move) -> str:
     "Pentobi's notation of `move`, e.g. 'e8,d9,e9,f9,e10' (`state` may also be a variant)"

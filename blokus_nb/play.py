@@ -6,16 +6,18 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['COLOR_NAMES', 'PlaySession', 'default_opponent', 'play']
+__all__ = ['COLOR_NAMES', 'BLANK', 'USED', 'PlaySession', 'default_opponent', 'PlayBoard', 'play']
 
 # %% ../nbs/06_play.ipynb #0befdf54
-import re
+import re, threading
 from pathlib import Path
+from fastcore.basics import patch
 from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell, sym_cell, save_sgf,
                               normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE, PIECE_NAMES, N_PIECES, PIECE_SIZES)
 from .arena import Player, GreedyPlayer, MCTSPlayer
 from .mcts import GUMBEL_ACTIONS
 from .net import load_pretrained
+from .viz import player_color, EMPTY
 
 # %% ../nbs/06_play.ipynb #a2897a5a
 COLOR_NAMES = {2: ('purple', 'orange'), 4: ('blue', 'yellow', 'red', 'green')}   # as the boards draw them (Pentobi's colours)
@@ -178,7 +180,6 @@ PlaySession.place, PlaySession.undo = _place, _undo
 # %% ../nbs/06_play.ipynb #524531b4
 def _tint(color:str, amount:float=0.4) -> str:
     "`color` mixed into the empty cell's colour by `amount` (how the board shows a start point)"
-    from blokus_nb.viz import EMPTY
     a, b = (tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in (color, EMPTY))
     return '#' + ''.join(f'{round(x * amount + y * (1 - amount)):02x}' for x, y in zip(a, b))
 
@@ -203,172 +204,257 @@ def default_opponent(variant='duo', simulations:int=32) -> Player:
     except ValueError: return GreedyPlayer()
     return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS)
 
+
+# %% ../nbs/06_play.ipynb #c96a97bd
+BLANK = '\u00a0'     # an empty cell's text: ipywidgets 8 leaves a button's old text on screen when it becomes ''
+USED = '#d9d4ca'     # a piece already played, in the side panel
+
+class PlayBoard:
+    """The board `play` shows, over a `PlaySession`: the widgets and what a click on each does.
+
+    Few widget models: the board is one grid of cell buttons that share one layout and one style per colour, and the side
+    panel shares layouts too. A page learns of every model through its own message, and a notebook server that receives a
+    burst of thousands of them may drop some (ZeroMQ's queues hold about a thousand): the classic Notebook then showed
+    'Could not create a view for model id' for the board in about one run in ten. The Duo board is about 300 models,
+    Classic about 500 (926 and 1,586 with a layout and a style of their own for every button)."""
+    def __init__(self, session:PlaySession, background:bool=True, strengths=(8, 32, 128, 512)):
+        import ipywidgets as W
+        self.W, self.session, self.background = W, session, background
+        self.lock, self.thread = threading.RLock(), None
+        v = self.variant = session.variant
+        self.n, self.P = v.size, v.n_players
+        self.px = 28 if self.n <= 14 else 24                      # cell size: the board keeps its size whatever happens
+        base = session.human_seats
+        P = self.P
+        self.seats_for = {'you': base if 0 in base else tuple((p - 1) % P for p in base),
+                          'the AI': base if 0 not in base else tuple((p + 1) % P for p in base)}
+        self._styles, self._layouts = {}, {}
+        self.board = self._board()
+        self.panel = self._panel(strengths)
+        self.widget = W.HBox([self.board, self.panel], layout=W.Layout(display='flex', flex_flow='row wrap', align_items='flex-start'),
+                             _dom_classes=('blokus-play',))   # wraps: in a narrow window the panel goes below the board
+        self.redraw()
+
+    # shared models: one per distinct look, not one per widget
+    def style(self, kind:str, **values):
+        "The one style of class `kind` ('button' or 'html') with these values, made once"
+        key = (kind, tuple(sorted(values.items())))
+        if key not in self._styles:
+            make = self.W.ButtonStyle if kind == 'button' else self.W.HTML.class_traits()['style'].klass   # HTMLStyle (8), DescriptionStyle (7)
+            self._styles[key] = make(**values)
+        return self._styles[key]
+    def layout(self, **values):
+        "The one layout with these values, made once"
+        key = tuple(sorted(values.items()))
+        if key not in self._layouts: self._layouts[key] = self.W.Layout(**values)
+        return self._layouts[key]
+    def html(self, value:str='', **layout):
+        "An HTML widget showing `value`, with the shared layout of these values and the shared HTML style"
+        return self.W.HTML(value, layout=self.layout(**layout), style=self.style('html'))
+
+    @property
+    def hue(self) -> str:
+        "The colour the person is playing now (the seat to move when it is theirs, else their first seat)"
+        s = self.session
+        return player_color(self.variant, s.state.to_move if s.human_to_move else s.human_seats[0])
+
+    def cell_look(self, r:int, c:int, grid, last:set, starts:dict) -> tuple:
+        "(style, text) of board cell (r, c): its owner's colour, a start point's tint and ring, a dot on the last moves"
+        owner = grid[r, c]
+        color = (player_color(self.variant, owner) if owner >= 0 else
+                 _tint(player_color(self.variant, starts[r, c])) if (r, c) in starts else EMPTY)
+        return self.style('button', button_color=color), '•' if (r, c) in last else '○' if (r, c) in starts else BLANK
+
+    def _board(self):
+        "The board: a grid of cell buttons, with coordinates as Pentobi shows them (columns a.. from the left, rows 1.. from the bottom)"
+        W, n, px, v = self.W, self.n, self.px, self.variant
+        label_w = 22
+        looks = self._looks()
+        cell_layout = self.layout(width=f'{px}px', height=f'{px}px', padding='0', margin='1px')
+        def cell_button(r, c):
+            name = format_cell(v, r, c)
+            style, text = looks[r][c]
+            b = W.Button(description=text, tooltip=name, layout=cell_layout, style=style, _dom_classes=('blokus-cell', f'blokus-at-{name}'))
+            b.on_click(lambda _: self.click(r, c))
+            return b
+        self.cells = [[cell_button(r, c) for c in range(n)] for r in range(n)]
+        grid = W.GridBox([b for row in self.cells for b in row],
+                         layout=W.Layout(grid_template_columns=f'repeat({n}, {px + 2}px)', grid_gap='0', width=f'{n * (px + 2)}px'))
+        numbers = self.html('<div style="color:#777;font-size:11px;text-align:center">' + ''.join(
+            f'<div style="height:{px + 2}px;line-height:{px + 2}px">{n - r}</div>' for r in range(n)) + '</div>', width=f'{label_w}px', margin='0')
+        letters = self.html(f'<div style="display:flex;margin-left:{label_w}px">' + ''.join(
+            f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>' for c in range(n))
+            + '</div>', margin='0')
+        width = f'{2 * label_w + n * (px + 2) + 4}px'
+        self.score = self.html(width=width, height='24px' if self.P == 2 else '44px', overflow='hidden')   # Classic: two lines
+        middle = W.HBox([numbers, grid, numbers], layout=self.layout(margin='0'))
+        return W.VBox([self.score, letters, middle, letters], layout=W.Layout(width=width, min_width=width, flex='0 0 auto'))
+
+    def _looks(self):
+        "Every board cell's (style, text) for the position now"
+        s, v = self.session.state, self.variant
+        grid = s.board()
+        marks = {}
+        for p, m in reversed(s.moves):                               # the last move of every side
+            if p not in marks: marks[p] = set(move_cells(v, m))
+        last = set().union(*marks.values()) if marks else set()
+        starts = {(r, c): p for p, (r, c) in enumerate(v.starts) if not s.occ[p]}
+        return [[self.cell_look(r, c, grid, last, starts) for c in range(self.n)] for r in range(self.n)]
+
+    def _panel(self, strengths):
+        "The side panel: the pieces drawn with their names, the piece in hand, messages, controls"
+        W, session = self.W, self.session
+        panel_w = 7 * 46 + 8
+        self.pieces, self.piece_pictures, tiles = {}, {}, []
+        for p in range(N_PIECES):
+            name = PIECE_NAMES[p]
+            pic = self.html(width='44px', height='42px', margin='0')
+            b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
+                         layout=self.layout(width='44px', height='24px', padding='0', margin='0'), style=self.style('button'),
+                         _dom_classes=('blokus-piece', f'blokus-piece-{name}'))
+            b.on_click(lambda _, p=p: self.pick(p))
+            self.pieces[name], self.piece_pictures[name] = b, pic
+            tiles.append(W.VBox([pic, b], layout=self.layout(width='46px', margin='0 0 10px 0')))
+        pieces = W.VBox([W.HBox(tiles[i:i + 7]) for i in range(0, N_PIECES, 7)], layout=self.layout(width=f'{panel_w}px'))
+        self.preview = self.html(width='84px', height='84px', overflow='hidden')
+        self.controls = {name: W.Button(description=name, layout=self.layout(width='92px'), _dom_classes=('blokus-' + name.replace(' ', '-'),))
+                         for name in ('rotate', 'flip', 'undo', 'new game')}
+        self.message = self.html(width=f'{panel_w}px', height='112px', overflow='hidden')
+        self.message.add_class('blokus-message')
+        base = session.human_seats
+        self.first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
+                                     style={'button_width': '70px', 'description_width': '80px'})
+        self.searches = hasattr(session.opponent, 'config') and hasattr(session.opponent.config, 'simulations')
+        if self.searches:
+            sims = sorted({*strengths, session.opponent.config.simulations})
+            self.strength = W.Dropdown(options=[(f'{s} simulations', s) for s in sims], value=session.opponent.config.simulations,
+                                       description='AI strength', style={'description_width': '80px'}, layout=self.layout(width='240px'))
+        else: self.strength = self.html(f'<div style="margin-left:4px">AI: {session.opponent.name}</div>', width='240px')
+        self.filename = W.Text(value='game.blksgf', layout=self.layout(width='160px'))
+        self.save_button = W.Button(description='save .blksgf', layout=self.layout(width='110px'), _dom_classes=('blokus-save',))
+        c = self.controls
+        c['rotate'].on_click(lambda _: self.turn(session.rotate))
+        c['flip'].on_click(lambda _: self.turn(session.flip))
+        c['undo'].on_click(lambda _: self.turn(session.undo))
+        c['new game'].on_click(self.restart)
+        self.first.observe(self.on_first, 'value')
+        if self.searches: self.strength.observe(self.on_strength, 'value')
+        self.save_button.on_click(self.on_save)
+        return W.VBox([pieces, W.HBox([self.preview, W.VBox([c['rotate'], c['flip']])]), self.message,
+                       W.HBox([c['undo'], c['new game']]), self.first, self.strength, W.HBox([self.filename, self.save_button])],
+                      layout=W.Layout(width=f'{panel_w}px', min_width=f'{panel_w}px', margin='0 0 0 16px', flex='0 0 auto'),
+                      _dom_classes=('blokus-panel',))
+
+# %% ../nbs/06_play.ipynb #b88f33db
+@patch
+def redraw(self:PlayBoard):
+    "Show the session as it is now: the board, the pieces in the person's colour, the piece in hand, the score and the message (only what changed reaches the page)"
+    with self.lock:
+        session, s, P = self.session, self.session.state, self.P
+        for row, looks in zip(self.cells, self._looks()):
+            for b, (style, text) in zip(row, looks): b.style, b.description = style, text
+        hue, held = self.hue, set(session.pieces_in_hand())
+        chosen = self.style('button', button_color=_tint(hue, 0.55), font_weight='bold')
+        for p, name in enumerate(PIECE_NAMES):
+            b = self.pieces[name]
+            b.disabled = p not in held or s.is_over
+            b.style = chosen if p == session.piece else self.style('button')
+            self.piece_pictures[name].value = _shape_html(ORIENT_CELLS[ORIENT_PIECE.index(p)], hue if p in held else USED, 8)
+        if session.orient is not None: self.preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True, box=5)
+        else: self.preview.value = '<div style="color:#888;font-size:12px;padding-top:30px;text-align:center">no piece</div>'
+        scores = s.scores()
+        state_words = ('game over' if s.is_over else 'thinking…' if session.thinking
+                       else 'your move' if session.human_to_move else '')
+        self.score.value = (f'<div style="white-space:{"nowrap" if P == 2 else "normal"};line-height:20px">' + ' &nbsp; '.join(
+            f'<span style="color:{player_color(self.variant, p)}">■</span> {session.seat_name(p)} <b>{scores[p]:+d}</b>' for p in range(P))
+            + f' &nbsp; — <i>{state_words}</i></div>')
+        text = session.message + (f' {session.opponent.name} is thinking…' if session.thinking else '')
+        style = ('font-size:15px;font-weight:bold;background:#fff3c4;padding:6px;border-radius:4px' if s.is_over
+                 else 'font-size:13px;padding:2px')
+        self.message.value = f'<div style="{style};line-height:1.35">{text}</div>'
+        for name in ('undo', 'new game'): self.controls[name].disabled = session.thinking
+
+@patch
+def answer(self:PlayBoard):
+    "The opponent's moves, drawn when they come; in a thread when `background`"
+    session = self.session
+    if session.state.is_over or session.human_to_move: return
+    session.thinking = True
+    self.redraw()
+    def run():
+        try: session.reply()
+        except Exception as e: session.message = f'{session.opponent.name} failed: {e}'
+        finally:
+            session.thinking = False
+            self.redraw()
+    if self.background: self.thread = threading.Thread(target=run, name='blokus-ai', daemon=True); self.thread.start()
+    else: run()
+
+@patch
+def wait(self:PlayBoard, timeout:float=None):
+    "Wait for the opponent's search in progress (if any) to finish"
+    if self.thread: self.thread.join(timeout)
+
+# %% ../nbs/06_play.ipynb #740721c0
+@patch
+def pick(self:PlayBoard, piece:int):
+    "A click on a piece: it is the piece in hand"
+    with self.lock: self.session.select(piece)
+    self.redraw()
+
+@patch
+def click(self:PlayBoard, r:int, c:int):
+    "A click on the board: the piece in hand goes there if it can (drawn at once), then the opponent answers"
+    with self.lock: placed = self.session.place(r, c, reply=False)
+    self.redraw()
+    if placed: self.answer()
+
+@patch
+def turn(self:PlayBoard, action):
+    "rotate, flip or undo"
+    with self.lock: action()
+    self.redraw()
+
+@patch
+def restart(self:PlayBoard, _=None):
+    "A new game, the person in the seats the 'first move' switch says"
+    if self.session.thinking: return
+    with self.lock: self.session.new_game(self.seats_for[self.first.value], reply=False)
+    self.redraw(); self.answer()
+
+@patch
+def on_first(self:PlayBoard, change):
+    "The 'first move' switch: a new game at once, unless one is under way (then at the next new game)"
+    if self.session.thinking or self.session.history:
+        self.session.message = 'The new first player takes over at the next new game.'; self.redraw()
+    else: self.restart()
+
+@patch
+def on_strength(self:PlayBoard, change):
+    "The 'AI strength' menu: the opponent's simulations a move"
+    opponent = self.session.opponent
+    opponent.config = opponent.config.replace(simulations=change['new'])
+    self.session.message = f'{opponent.name} now searches {change["new"]} simulations a move.'; self.redraw()
+
+@patch
+def on_save(self:PlayBoard, _):
+    "The save button: the game as Pentobi .blksgf in the file named beside it"
+    path = Path(self.filename.value.strip() or 'game.blksgf')
+    if path.suffix != '.blksgf': path = path.with_name(path.name + '.blksgf')
+    try: self.session.message = f'Saved the game to {self.session.save(path)}.'
+    except OSError as e: self.session.message = f'Could not save to {path}: {e.strerror or e}.'
+    self.redraw()
+
+# %% ../nbs/06_play.ipynb #a3c7231c
 def play(variant:str='duo', # 'duo' or 'classic'
          opponent:Player=None, # who plays the other seats (default: the network that ships with the package, 32 simulations; greedy where none ships)
          human_seats=(0,), # the person's seats; the "first move" switch swaps them with the opponent's
          background:bool=True, # search in a thread, so the board stays responsive and shows "thinking…"
          strengths=(8, 32, 128, 512)): # simulations offered when `opponent` searches (an `MCTSPlayer`)
-    "An ipywidgets board to play a whole game against `opponent`; works with ipywidgets 7 (Colab) and 8; returns the widget"
-    import threading
-    import ipywidgets as W
-    from blokus_nb.viz import player_color, EMPTY
-    session = PlaySession(variant, opponent or default_opponent(variant), human_seats)
-    v = session.variant
-    n, P = v.size, v.n_players
-    px = 28 if n <= 14 else 24                                   # cell size: the board keeps its size whatever happens
-    label_w, panel_w = 22, 7 * 46 + 8
-    lock = threading.RLock()
-    worker = {'thread': None}
-    base = session.human_seats
-    seats_for = {'you': base if 0 in base else tuple((p - 1) % P for p in base),
-                 'the AI': base if 0 not in base else tuple((p + 1) % P for p in base)}
-
-    # the board: coordinates as Pentobi shows them (columns a.. from the left, rows 1.. from the bottom)
-    BLANK = '\u00a0'               # an empty cell's text: ipywidgets 8 leaves a button's old text on screen when it becomes ''
-    def cell_button(r, c):
-        name = format_cell(v, r, c)
-        b = W.Button(description=BLANK, tooltip=name, layout=W.Layout(width=f'{px}px', height=f'{px}px', padding='0', margin='1px'))
-        b.add_class('blokus-cell'); b.add_class(f'blokus-at-{name}')
-        b.on_click(lambda _: click(r, c))
-        return b
-    cells = [[cell_button(r, c) for c in range(n)] for r in range(n)]
-    label = lambda text: W.HTML(f'<div style="width:{label_w}px;text-align:center;color:#777;font-size:11px;line-height:{px + 2}px">{text}</div>',
-                                layout=W.Layout(width=f'{label_w}px', margin='0'))
-    letters = W.HTML(f'<div style="display:flex;margin-left:{label_w}px">' + ''.join(
-        f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>' for c in range(n)) + '</div>',
-        layout=W.Layout(margin='0'))
-    rows = [W.HBox([label(n - r), *cells[r], label(n - r)], layout=W.Layout(margin='0')) for r in range(n)]
-    board_w = f'{2 * label_w + n * (px + 2) + 4}px'
-    score = W.HTML(layout=W.Layout(width=board_w, height='24px' if P == 2 else '44px', overflow='hidden'))   # Classic: two lines
-    board = W.VBox([score, letters, *rows, letters], layout=W.Layout(width=board_w, min_width=board_w, flex='0 0 auto'))
-
-    # the side panel: pieces drawn with their names, the piece in hand, messages, controls
-    hue = player_color(v, base[0])
-    piece_buttons, piece_pics = {}, {}
-    tiles = []
-    for p in range(N_PIECES):
-        name = PIECE_NAMES[p]
-        shape = ORIENT_CELLS[ORIENT_PIECE.index(p)]
-        pic = W.HTML(_shape_html(shape, hue, 8), layout=W.Layout(width='44px', height='42px', margin='0'))
-        pic.drawn = {True: pic.value, False: _shape_html(shape, '#d9d4ca', 8)}    # in hand, used
-        b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
-                     layout=W.Layout(width='44px', height='24px', padding='0', margin='0'))
-        b.add_class('blokus-piece'); b.add_class(f'blokus-piece-{name}')
-        b.on_click(lambda _, p=p: pick(p))
-        piece_buttons[name], piece_pics[name] = b, pic
-        tiles.append(W.VBox([pic, b], layout=W.Layout(width='46px', margin='0 0 10px 0')))
-    pieces = W.VBox([W.HBox(tiles[i:i + 7]) for i in range(0, N_PIECES, 7)], layout=W.Layout(width=f'{panel_w}px'))
-    preview = W.HTML(layout=W.Layout(width='84px', height='84px', overflow='hidden'))
-    controls = {name: W.Button(description=name, layout=W.Layout(width='92px')) for name in ('rotate', 'flip', 'undo', 'new game')}
-    for name, b in controls.items(): b.add_class('blokus-' + name.replace(' ', '-'))
-    message = W.HTML(layout=W.Layout(width=f'{panel_w}px', height='112px', overflow='hidden'))
-    message.add_class('blokus-message')
-    first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
-                            style={'button_width': '70px', 'description_width': '80px'})
-    searches = hasattr(session.opponent, 'config') and hasattr(session.opponent.config, 'simulations')
-    if searches:
-        sims = sorted({*strengths, session.opponent.config.simulations})
-        strength = W.Dropdown(options=[(f'{s} simulations', s) for s in sims], value=session.opponent.config.simulations,
-                              description='AI strength', style={'description_width': '80px'}, layout=W.Layout(width='240px'))
-    else: strength = W.HTML(f'<div style="margin-left:4px">AI: {session.opponent.name}</div>', layout=W.Layout(width='240px'))
-    filename = W.Text(value='game.blksgf', layout=W.Layout(width='160px'))
-    save = W.Button(description='save .blksgf', layout=W.Layout(width='110px'))
-    save.add_class('blokus-save')
-    panel = W.VBox([pieces, W.HBox([preview, W.VBox([controls['rotate'], controls['flip']])]), message,
-                    W.HBox([controls['undo'], controls['new game']]), first, strength, W.HBox([filename, save])],
-                   layout=W.Layout(width=f'{panel_w}px', min_width=f'{panel_w}px', margin='0 0 0 16px', flex='0 0 auto'))
-
-    def redraw():
-        with lock:
-            s = session.state
-            grid = s.board()
-            marks = {}
-            for p, m in reversed(s.moves):                       # the last move of every side
-                if p not in marks: marks[p] = set(move_cells(v, m))
-            last = set().union(*marks.values()) if marks else set()
-            starts = {(r, c): p for p, (r, c) in enumerate(v.starts) if not s.occ[p]}
-            for r in range(n):
-                for c in range(n):
-                    owner = grid[r, c]
-                    b = cells[r][c]
-                    b.style.button_color = (player_color(v, owner) if owner >= 0 else
-                                            _tint(player_color(v, starts[r, c])) if (r, c) in starts else EMPTY)
-                    b.description = '•' if (r, c) in last else '○' if (r, c) in starts else BLANK
-            held = set(session.pieces_in_hand())
-            for p, name in enumerate(PIECE_NAMES):
-                b = piece_buttons[name]
-                b.disabled = p not in held or s.is_over
-                piece_pics[name].value = piece_pics[name].drawn[p in held]
-                b.style.button_color = _tint(hue, 0.55) if p == session.piece else None
-                b.style.font_weight = 'bold' if p == session.piece else ''
-            if session.orient is not None: preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True, box=5)
-            else: preview.value = '<div style="color:#888;font-size:12px;padding-top:30px;text-align:center">no piece</div>'
-            scores = s.scores()
-            state_words = ('game over' if s.is_over else 'thinking…' if session.thinking
-                           else 'your move' if session.human_to_move else '')
-            score.value = (f'<div style="white-space:{"nowrap" if P == 2 else "normal"};line-height:20px">' + ' &nbsp; '.join(
-                f'<span style="color:{player_color(v, p)}">■</span> {session.seat_name(p)} <b>{scores[p]:+d}</b>' for p in range(P))
-                + f' &nbsp; — <i>{state_words}</i></div>')
-            text = session.message + (f' {session.opponent.name} is thinking…' if session.thinking else '')
-            style = ('font-size:15px;font-weight:bold;background:#fff3c4;padding:6px;border-radius:4px' if s.is_over
-                     else 'font-size:13px;padding:2px')
-            message.value = f'<div style="{style};line-height:1.35">{text}</div>'
-            for name in ('undo', 'new game'): controls[name].disabled = session.thinking
-
-    def answer():
-        "The opponent's moves, drawn when they come; in a thread when `background`"
-        if session.state.is_over or session.human_to_move: return
-        session.thinking = True
-        redraw()
-        def run():
-            try: session.reply()
-            except Exception as e: session.message = f'{session.opponent.name} failed: {e}'
-            finally:
-                session.thinking = False
-                redraw()
-        if background:
-            worker['thread'] = threading.Thread(target=run, name='blokus-ai', daemon=True); worker['thread'].start()
-        else: run()
-
-    def pick(p):
-        with lock: session.select(p)
-        redraw()
-    def click(r, c):
-        with lock: placed = session.place(r, c, reply=False)
-        redraw()                                                 # your move on the board at once
-        if placed: answer()
-    def turn(f):
-        with lock: f()
-        redraw()
-    def restart(_=None):
-        if session.thinking: return
-        with lock: session.new_game(seats_for[first.value], reply=False)
-        redraw(); answer()
-    def on_first(change):
-        if session.thinking or session.history: session.message = 'The new first player takes over at the next new game.'; redraw()
-        else: restart()
-    def on_strength(change):
-        session.opponent.config = session.opponent.config.replace(simulations=change['new'])
-        session.message = f'{session.opponent.name} now searches {change["new"]} simulations a move.'; redraw()
-    def on_save(_):
-        path = Path(filename.value.strip() or 'game.blksgf')
-        if path.suffix != '.blksgf': path = path.with_name(path.name + '.blksgf')
-        try: session.message = f'Saved the game to {session.save(path)}.'
-        except OSError as e: session.message = f'Could not save to {path}: {e.strerror or e}.'
-        redraw()
-
-    controls['rotate'].on_click(lambda _: turn(session.rotate))
-    controls['flip'].on_click(lambda _: turn(session.flip))
-    controls['undo'].on_click(lambda _: turn(session.undo))
-    controls['new game'].on_click(restart)
-    first.observe(on_first, 'value')
-    if searches: strength.observe(on_strength, 'value')
-    save.on_click(on_save)
-    redraw()
-    box = W.HBox([board, panel], layout=W.Layout(align_items='flex-start', overflow='visible'))
-    box.add_class('blokus-play')
-    box.session, box.cells, box.pieces, box.controls, box.message = session, cells, piece_buttons, controls, message
-    box.first, box.strength, box.filename, box.save_button, box.piece_pictures = first, strength, filename, save, piece_pics
-    box.wait = lambda timeout=None: worker['thread'] and worker['thread'].join(timeout)
-    box.wait.__doc__ = "Wait for the opponent's search in progress (if any) to finish"
+    "An ipywidgets board to play a whole game against `opponent`; works with ipywidgets 7 (Colab) and 8; returns the widget (its `PlayBoard` is `.play_board`)"
+    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant), human_seats), background, strengths)
+    box = board.widget
+    box.play_board = board
+    for name in ('session', 'cells', 'pieces', 'piece_pictures', 'controls', 'message', 'first', 'strength', 'filename', 'save_button', 'wait'):
+        setattr(box, name, getattr(board, name))          # the parts a test or a script drives, on the widget too
     return box

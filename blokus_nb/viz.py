@@ -14,6 +14,7 @@ __all__ = ['PLAYER_COLORS', 'EMPTY', 'GRID', 'ARENA_SERIES', 'player_color', 'sh
 import numpy as np
 import matplotlib
 import matplotlib.pyplot as plt
+from fastcore.basics import patch
 from matplotlib.patches import Rectangle, Circle
 from .engine import State, get_variant, move_cells, format_move, PIECE_NAMES, N_PIECES, ORIENT_CELLS, ORIENT_PIECE
 
@@ -90,6 +91,11 @@ def state_png(state:State) -> bytes:
     fig.savefig(buf, format='png', dpi=80, bbox_inches='tight')
     plt.close(fig)
     return buf.getvalue()
+
+@patch
+def _repr_png_(self:State) -> bytes:
+    "PNG picture of the position: what Jupyter shows for a `State`"
+    return state_png(self)
 
 # %% ../nbs/05_viz.ipynb #6e6af194
 def show_analysis(state:State, player, simulations:int=None, top_k:int=6, seed:int=0):

@@ -133,13 +133,18 @@ def chromium():
 
 @contextmanager
 def browser_page(browser, width:int=1400, height:int=1000):
-    "A page of its own in `browser`; the page's console messages gather in `page.console_messages`, its errors also in `page.console_errors`"
+    "A page of its own in `browser`; the page's console messages gather in `page.console_messages`, its errors (uncaught ones too) also in `page.console_errors`, its warnings in `page.console_warnings`"
     context = browser.new_context(viewport={'width': width, 'height': height})
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
-        page.console_errors, page.console_messages = [], []
-        page.on('console', lambda m: (page.console_messages.append(m.text), m.type == 'error' and page.console_errors.append(m.text)))
+        page.console_errors, page.console_warnings, page.console_messages = [], [], []
+        def log(m):
+            page.console_messages.append(m.text)
+            if m.type == 'error': page.console_errors.append(m.text)
+            if m.type == 'warning': page.console_warnings.append(m.text)
+        page.on('console', log)
+        page.on('pageerror', lambda e: page.console_errors.append(f'uncaught: {e}'))
         yield page
     finally: context.close()
 
@@ -213,7 +218,7 @@ def open_and_run_all(page, fe:Frontend, url:str, token:str, notebook:str, timeou
     page.evaluate(fe.run_all)
     deadline = time.monotonic() + timeout
     while True:
-        state = page.evaluate(fe.state)
+        state = page.evaluate(fe.state) or {'kernel': 'restarting', 'cells': []}      # None: no kernel connected (a restart)
         errors = [e for c in state['cells'] for e in c['errors']]
         assert not errors, f'a cell of {notebook} failed in {fe.name}: {errors}'
         if state['kernel'] == 'idle' and all(c['count'] for c in state['cells']): return state
@@ -270,7 +275,9 @@ def colab_notebook_in(browser, fe:Frontend, python:str):
             open_and_run_all(page, fe, url, token, 'colab.ipynb')
             print(f'{fe.name}: the Colab notebook ran in {time.monotonic() - t0:.0f}s')
             screenshot_whole(page, fe, ARTIFACTS / f'{"colab" if fe is LAB else "classic_colab"}_full.png')
-            yield page
+            try: yield page
+            finally:       # the browser console's messages, for reading a failure afterwards
+                (ARTIFACTS / f'{fe.name}_console.txt').write_text('\n'.join(page.console_messages))
     finally: shutil.rmtree(root, ignore_errors=True)
 
 
@@ -297,7 +304,8 @@ def check_dashboard(page, fe:Frontend, shot:str):
     text = cell.locator(fe.output).all_inner_texts()
     assert not widget_errors(page, fe, '[data-blokus-cell=dashboard]'), widget_errors(page, fe, '[data-blokus-cell=dashboard]')
     failed = [e[:300] for e in page.console_errors if WIDGET_ERROR.search(e)]   # a widget that fails may say so only there
-    assert not failed, f'{fe.name}: widget errors in the browser console: {failed}'
+    assert not failed, (f'{fe.name}: widget errors in the browser console: {failed}; all its errors and warnings: '
+                        f'{[e[:400] for e in page.console_errors + page.console_warnings]}')
     log = cell.locator(fe.output, has_text='[train] iter ')
     assert log.count() >= 1 and log.last.is_visible(), f'{fe.name}: no visible iteration line in the training cell: {text}'
     line = ITERATION_LINE.search(log.last.inner_text())
@@ -351,6 +359,27 @@ def play_two_moves(page, fe:Frontend, shot:str):
     assert not widget_errors(page, fe)
 
 
+PANEL_FIT = """() => { const panel = document.querySelector('.blokus-play .blokus-panel');
+  const out = panel && panel.closest('.jp-OutputArea-output, .output_subarea');
+  if (!out) return null;
+  const p = panel.getBoundingClientRect(), o = out.getBoundingClientRect();
+  return {panel_right: p.right, output_right: o.right, scroll_width: out.scrollWidth, client_width: out.clientWidth}; }"""
+
+def check_panel_fits(page, fe:Frontend, width:int=1024):
+    "In a `width`-pixel window the play board's side panel is whole on screen (it goes below the board), not behind a scrollbar"
+    size = page.viewport_size
+    page.set_viewport_size({'width': width, 'height': size['height']})
+    try:
+        fits = f'(() => {{ const f = ({PANEL_FIT})(); return f && f.panel_right <= f.output_right + 1 && f.scroll_width <= f.client_width + 1; }})()'
+        try: page.wait_for_function(fits, timeout=10_000)          # the layout follows the window
+        except Exception: pass
+        fit = page.evaluate(PANEL_FIT)
+        page.locator('.blokus-play').first.screenshot(path=str(ARTIFACTS / f'{fe.name}_board_{width}px.png'))
+        assert fit and fit['panel_right'] <= fit['output_right'] + 1 and fit['scroll_width'] <= fit['client_width'] + 1, \
+            f'{fe.name}: in a {width}-pixel window the side panel is cut off: {fit}'
+    finally: page.set_viewport_size(size)
+
+
 def test_widgets_render(colab):
     """Every widget of the Colab notebook renders (no widget error on the page or in the browser console); the dashboard is one
     picture redrawn in place, between the self-play plan and the iteration's log line; the play board is there.
@@ -360,6 +389,7 @@ def test_widgets_render(colab):
     assert not widget_errors(page, fe), widget_errors(page, fe)
     check_dashboard(page, fe, 'dashboard' if fe is LAB else 'classic_dashboard')
     check_board(page, fe)
+    check_panel_fits(page, fe, 800)      # a half-screen window: Duo's board and panel side by side need about 820 pixels of output
 
 
 def test_two_moves(colab):
