@@ -4,19 +4,19 @@
 
 # %% ../nbs/02a_arena.ipynb #ed687ef1
 from __future__ import annotations
-import math, random
+import math, random, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer', 'MCTSPlayer', 'wilson_interval', 'ArenaResult', 'seats_of_a',
-           'random_openings', 'arena', 'make_player', 'main']
+           'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
 from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier
 from .net import BlokusNet
-from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move
+from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, GUMBEL_ACTIONS
 
 # %% ../nbs/02a_arena.ipynb #ee76f092
 class Player:
@@ -112,6 +112,7 @@ class ArenaResult:
     losses:int=0
     score_diffs:list=field(default_factory=list)   # per game: A's (team) score minus B's
     games:list=field(default_factory=list)         # per game: (final State, A's seats)
+    thinking:dict=field(default_factory=lambda: {'a': [0.0, 0], 'b': [0.0, 0]})   # per side: [wall seconds choosing moves, moves chosen]
 
     @property
     def n(self) -> int: return self.wins + self.draws + self.losses
@@ -122,17 +123,24 @@ class ArenaResult:
     @property
     def mean_score_diff(self) -> float: return float(np.mean(self.score_diffs)) if self.score_diffs else 0.0
 
+    def seconds_per_move(self, side:str) -> float:
+        "The wall time side 'a' or 'b' spent choosing its moves, per move: the whole machine's time, as both sides think in turn"
+        seconds, moves = self.thinking[side]
+        return seconds / moves if moves else 0.0
+
     def summary(self) -> dict:
         "The figures as a plain dict (for logs and JSON)"
         lo, hi = self.ci95
         return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'games': self.n, 'wins': self.wins,
                 'draws': self.draws, 'losses': self.losses, 'score': round(self.score, 4),
-                'ci95': [round(lo, 4), round(hi, 4)], 'mean_score_diff': round(self.mean_score_diff, 2)}
+                'ci95': [round(lo, 4), round(hi, 4)], 'mean_score_diff': round(self.mean_score_diff, 2),
+                'seconds_per_move_a': round(self.seconds_per_move('a'), 4), 'seconds_per_move_b': round(self.seconds_per_move('b'), 4)}
 
     def __str__(self):
         lo, hi = self.ci95
         return (f'{self.player_a} vs {self.player_b} ({self.variant}, {self.n} games): +{self.wins} ={self.draws} -{self.losses}, '
-                f'score {self.score:.3f} [95% CI {lo:.3f}-{hi:.3f}], mean score difference {self.mean_score_diff:+.1f}')
+                f'score {self.score:.3f} [95% CI {lo:.3f}-{hi:.3f}], mean score difference {self.mean_score_diff:+.1f}, '
+                f'seconds per move {self.seconds_per_move("a"):.3f} vs {self.seconds_per_move("b"):.3f}')
 
 # %% ../nbs/02a_arena.ipynb #6aa3588a
 def seats_of_a(variant, game:int) -> tuple:
@@ -151,6 +159,15 @@ def random_openings(variant, n_games:int, plies:int, seed:int=0) -> list:
         out += [s, s]
     return out[:n_games]
 
+def prepare_sgf_dir(sgf_dir) -> Path:
+    "The folder games will be saved in, created now (with its parents), before any game is played; `ValueError` naming it when it cannot be; None stays None"
+    if sgf_dir is None: return None
+    path = Path(sgf_dir)
+    if path.exists() and not path.is_dir(): raise ValueError(f'sgf_dir {str(sgf_dir)!r} is a file, not a folder: name a folder to save the games in')
+    try: path.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f'sgf_dir {str(sgf_dir)!r} cannot be created: {e.strerror or e}') from None
+    return path
+
 def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
           opening_plies:int=0, # each pair of games starts from the same `opening_plies` random moves (see above)
           seed:int=0) -> ArenaResult:
@@ -158,6 +175,8 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
     v = get_variant(variant)
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
     if not isinstance(opening_plies, int) or opening_plies < 0: raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
+    sgf_dir = prepare_sgf_dir(sgf_dir)
+    thinking = {'a': [0.0, 0], 'b': [0.0, 0]}
     seats = [seats_of_a(v, g) for g in range(n_games)]
     states = random_openings(v, n_games, opening_plies, seed)
     while True:
@@ -166,10 +185,14 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
         for side, player in ((True, player_a), (False, player_b)):
             idx = [g for g in active if not states[g].is_over and (states[g].to_move in seats[g]) == side]
             if not idx: continue
-            for g, move in zip(idx, player.choose_moves([states[g] for g in idx])):
+            t0 = time.perf_counter()
+            moves = player.choose_moves([states[g] for g in idx])
+            clock = thinking['a' if side else 'b']
+            clock[0] += time.perf_counter() - t0; clock[1] += len(idx)
+            for g, move in zip(idx, moves):
                 try: states[g] = states[g].play(move)
                 except ValueError as e: raise ValueError(f'{player.name} made an illegal move in game {g}: {e}') from None
-    result = ArenaResult(player_a.name, player_b.name, v.name)
+    result = ArenaResult(player_a.name, player_b.name, v.name, thinking=thinking)
     for g, (s, mine) in enumerate(zip(states, seats)):
         scores = s.scores()
         diff = sum(scores[p] for p in mine) - sum(scores[p] for p in range(v.n_players) if p not in mine)
@@ -181,14 +204,16 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
         if sgf_dir is not None:
             names = [player_a.name if p in mine else player_b.name for p in range(v.n_players)]
             props = {'PB': names[0], 'PW': names[1]} if v.n_players == 2 else {}
-            save_sgf(s, Path(sgf_dir) / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf',
+            save_sgf(s, sgf_dir / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf',
                      GC=' / '.join(f'{v.sgf_colors[p]}: {n}' for p, n in enumerate(names)), **props)
     return result
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
-def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=0) -> Player:
-    "A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`), or a network checkpoint's path (`gumbel_actions` > 0: Gumbel root)"
-    tag = f'-gumbel{gumbel_actions}' if gumbel_actions else ''
+def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS) -> Player:
+    """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
+    or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the
+    ladder use) and keep their tree between moves; 0 gives the PUCT root"""
+    tag = '' if gumbel_actions == GUMBEL_ACTIONS else '-puct' if not gumbel_actions else f'-gumbel{gumbel_actions}'
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
     if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions)
@@ -216,7 +241,8 @@ def main(argv=None):
     parser.add_argument('--simulations', type=int, default=100, help='simulations per move of search players (default 100)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
-    parser.add_argument('--gumbel-actions', type=int, default=0, help='search players use a Gumbel root over this many actions (default 0: PUCT)')
+    parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
+                        help=f'search players use a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, as training and the ladder; 0: PUCT)')
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
@@ -224,6 +250,7 @@ def main(argv=None):
     if args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     try:
+        prepare_sgf_dir(args.sgf_dir)
         a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions)
         b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions)
     except ValueError as e: parser.error(str(e))

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .engine import State, VARIANTS, get_variant, new_game, format_move, parse_move
 from .arena import Player, make_player
+from .mcts import GUMBEL_ACTIONS
 
 # %% ../nbs/07_gtp.ipynb #d0bc0482
 GAME_NAMES = {v.sgf_game: name for name, v in VARIANTS.items()}   # 'Blokus Duo' -> 'duo', 'Blokus' -> 'classic'
@@ -167,11 +168,14 @@ def engine_from_args(argv=None) -> GTPEngine:
     parser.add_argument('--player', default=None, help='random, greedy, mcts or pretrained instead of a network file')
     parser.add_argument('--variant', default=None, choices=list(VARIANTS), help='the game at start-up (default: the network\'s, else duo)')
     parser.add_argument('--simulations', type=int, default=200, help='search simulations per move (default 200)')
+    parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
+                        help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
     if args.checkpoint is not None and args.player is not None: parser.error('give one of --checkpoint PATH and --player NAME, not both')
     if args.checkpoint is None and args.player is None: args.player = 'pretrained'   # the network that ships with the package
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
+    if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     if args.checkpoint is not None:
         from blokus_nb.net import load_net
         if not Path(args.checkpoint).is_file(): parser.error(f'no such checkpoint: {args.checkpoint}')
@@ -182,7 +186,7 @@ def engine_from_args(argv=None) -> GTPEngine:
     else:
         if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
-    return GTPEngine(lambda v: make_player(spec, v, args.simulations, args.seed), variant)
+    return GTPEngine(lambda v: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions), variant)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"

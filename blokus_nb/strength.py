@@ -10,11 +10,11 @@ __all__ = ['PENTOBI_RATINGS', 'PENTOBI_HELP', 'level_rating', 'PentobiNotFound',
            'fake_pentobi', 'EnginePool', 'fit_rating', 'pentobi_ladder', 'parse_levels', 'main']
 
 # %% ../nbs/08_strength.ipynb #ee806f42
-import argparse, json, math, os, shutil, stat, sys, time
+import argparse, json, math, os, shutil, stat, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .engine import get_variant
-from .arena import Player, arena, make_player, wilson_interval
+from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir
 from .mcts import GUMBEL_ACTIONS
 from .gtp import GTPPlayer, GTPError
 
@@ -96,14 +96,27 @@ class EnginePool(Player):
         except GTPError: self.close(); raise
         self.name = name or self.engines[0].name
         self._threads = ThreadPoolExecutor(len(self.engines)) if len(self.engines) > 1 else None
+        self.engine_seconds, self.engine_moves, self._clock = 0.0, 0, threading.Lock()
+
+    def _ask(self, engine, states) -> list:
+        "One copy's moves for its share, timed: its own time per move is what a game against it alone would take"
+        t0 = time.perf_counter()
+        moves = engine.choose_moves(states)
+        with self._clock: self.engine_seconds += time.perf_counter() - t0; self.engine_moves += len(states)
+        return moves
+
+    @property
+    def seconds_per_move(self) -> float:
+        "The mean time one copy of the engine took to answer a move (one game, its own threads)"
+        return self.engine_seconds / self.engine_moves if self.engine_moves else 0.0
 
     def choose_moves(self, states) -> list:
         states = list(states)
         k = min(len(self.engines), len(states))
         bounds = [round(i * len(states) / k) for i in range(k + 1)]
         shares = [(self.engines[i], states[bounds[i]:bounds[i + 1]]) for i in range(k)]
-        if self._threads is None or k == 1: return [m for e, part in shares for m in e.choose_moves(part)]
-        return [m for part in self._threads.map(lambda job: job[0].choose_moves(job[1]), shares) for m in part]
+        if self._threads is None or k == 1: return [m for e, part in shares for m in self._ask(e, part)]
+        return [m for part in self._threads.map(lambda job: self._ask(*job), shares) for m in part]
 
     def close(self):
         "Stop every copy"
@@ -164,6 +177,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
     if not isinstance(engines, int) or engines < 1: raise ValueError(f'engines must be a positive integer, got {engines!r}')
     exe = find_pentobi(pentobi)                              # before any game: a clear error when it is missing
+    prepare_sgf_dir(sgf_dir)                                 # and a folder for the games made (or refused) now
     book = find_book(v, books)
     me = player if isinstance(player, Player) else make_player(str(player), v.name, simulations, seed, gumbel_actions)
     played = []
@@ -177,7 +191,11 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                 'games': r.n, 'wins': r.wins, 'draws': r.draws, 'losses': r.losses, 'score': round(r.score, 4),
                 'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2),
                 'distinct_games': len({s.moves for s, _ in r.games}), 'simulations': simulations if getattr(me, 'config', None) is not None else None, 'book': book is not None,
-                'seconds': round(time.perf_counter() - t0, 1)}
+                'seconds': round(time.perf_counter() - t0, 1),
+                # each side's wall time per move with the machine to itself (the sides think in turn): our batched search, and
+                # Pentobi's `engines` copies thinking in parallel; then one Pentobi copy's own time per move (one game, one thread)
+                'seconds_per_move': {'ours': round(r.seconds_per_move('a'), 4), 'pentobi': round(r.seconds_per_move('b'), 4)},
+                'pentobi_engine_seconds_per_move': round(opponent.seconds_per_move, 4), 'engines': engines}
         played.append(line)
         yield line
         if stop_below is not None and r.score < stop_below and level != levels[-1]:
