@@ -11,7 +11,6 @@ __all__ = ['COLOR_NAMES', 'BLANK', 'USED', 'PlaySession', 'default_opponent', 'P
 # %% ../nbs/06_play.ipynb #0befdf54
 import re, threading
 from pathlib import Path
-from fastcore.basics import patch
 from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell, sym_cell, save_sgf,
                               normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE, PIECE_NAMES, N_PIECES, PIECE_SIZES)
 from .arena import Player, GreedyPlayer, MCTSPlayer
@@ -346,8 +345,7 @@ class PlayBoard:
                       _dom_classes=('blokus-panel',))
 
 # %% ../nbs/06_play.ipynb #b88f33db
-@patch
-def redraw(self:PlayBoard):
+def _board_redraw(self:PlayBoard):
     "Show the session as it is now: the board, the pieces in the person's colour, the piece in hand, the score and the message (only what changed reaches the page)"
     with self.lock:
         session, s, P = self.session, self.session.state, self.P
@@ -374,8 +372,7 @@ def redraw(self:PlayBoard):
         self.message.value = f'<div style="{style};line-height:1.35">{text}</div>'
         for name in ('undo', 'new game'): self.controls[name].disabled = session.thinking
 
-@patch
-def answer(self:PlayBoard):
+def _board_answer(self:PlayBoard):
     "The opponent's moves, drawn when they come; in a thread when `background`"
     session = self.session
     if session.state.is_over or session.human_to_move: return
@@ -390,60 +387,64 @@ def answer(self:PlayBoard):
     if self.background: self.thread = threading.Thread(target=run, name='blokus-ai', daemon=True); self.thread.start()
     else: run()
 
-@patch
-def wait(self:PlayBoard, timeout:float=None):
+def _board_wait(self:PlayBoard, timeout:float=None):
     "Wait for the opponent's search in progress (if any) to finish"
     if self.thread: self.thread.join(timeout)
 
+PlayBoard.redraw = _board_redraw
+PlayBoard.answer = _board_answer
+PlayBoard.wait = _board_wait
+
 # %% ../nbs/06_play.ipynb #740721c0
-@patch
-def pick(self:PlayBoard, piece:int):
+def _board_pick(self:PlayBoard, piece:int):
     "A click on a piece: it is the piece in hand"
     with self.lock: self.session.select(piece)
     self.redraw()
 
-@patch
-def click(self:PlayBoard, r:int, c:int):
+def _board_click(self:PlayBoard, r:int, c:int):
     "A click on the board: the piece in hand goes there if it can (drawn at once), then the opponent answers"
     with self.lock: placed = self.session.place(r, c, reply=False)
     self.redraw()
     if placed: self.answer()
 
-@patch
-def turn(self:PlayBoard, action):
+def _board_turn(self:PlayBoard, action):
     "rotate, flip or undo"
     with self.lock: action()
     self.redraw()
 
-@patch
-def restart(self:PlayBoard, _=None):
+def _board_restart(self:PlayBoard, _=None):
     "A new game, the person in the seats the 'first move' switch says"
     if self.session.thinking: return
     with self.lock: self.session.new_game(self.seats_for[self.first.value], reply=False)
     self.redraw(); self.answer()
 
-@patch
-def on_first(self:PlayBoard, change):
+def _board_on_first(self:PlayBoard, change):
     "The 'first move' switch: a new game at once, unless one is under way (then at the next new game)"
     if self.session.thinking or self.session.history:
         self.session.message = 'The new first player takes over at the next new game.'; self.redraw()
     else: self.restart()
 
-@patch
-def on_strength(self:PlayBoard, change):
+def _board_on_strength(self:PlayBoard, change):
     "The 'AI strength' menu: the opponent's simulations a move"
     opponent = self.session.opponent
     opponent.config = opponent.config.replace(simulations=change['new'])
     self.session.message = f'{opponent.name} now searches {change["new"]} simulations a move.'; self.redraw()
 
-@patch
-def on_save(self:PlayBoard, _):
+def _board_on_save(self:PlayBoard, _):
     "The save button: the game as Pentobi .blksgf in the file named beside it"
     path = Path(self.filename.value.strip() or 'game.blksgf')
     if path.suffix != '.blksgf': path = path.with_name(path.name + '.blksgf')
     try: self.session.message = f'Saved the game to {self.session.save(path)}.'
     except OSError as e: self.session.message = f'Could not save to {path}: {e.strerror or e}.'
     self.redraw()
+
+PlayBoard.pick = _board_pick
+PlayBoard.click = _board_click
+PlayBoard.turn = _board_turn
+PlayBoard.restart = _board_restart
+PlayBoard.on_first = _board_on_first
+PlayBoard.on_strength = _board_on_strength
+PlayBoard.on_save = _board_on_save
 
 # %% ../nbs/06_play.ipynb #a3c7231c
 def play(variant:str='duo', # 'duo' or 'classic'

@@ -14,7 +14,6 @@ __all__ = ['PLAYER_COLORS', 'EMPTY', 'GRID', 'ARENA_SERIES', 'player_color', 'sh
 import numpy as np
 import matplotlib
 import matplotlib.pyplot as plt
-from fastcore.basics import patch
 from matplotlib.patches import Rectangle, Circle
 from .engine import State, get_variant, move_cells, format_move, PIECE_NAMES, N_PIECES, ORIENT_CELLS, ORIENT_PIECE
 
@@ -92,10 +91,11 @@ def state_png(state:State) -> bytes:
     plt.close(fig)
     return buf.getvalue()
 
-@patch
-def _repr_png_(self:State) -> bytes:
+def _state_repr_png(self:State) -> bytes:
     "PNG picture of the position: what Jupyter shows for a `State`"
     return state_png(self)
+
+State._repr_png_ = _state_repr_png      # given here, so that the engine never imports this module
 
 # %% ../nbs/05_viz.ipynb #6e6af194
 def show_analysis(state:State, player, simulations:int=None, top_k:int=6, seed:int=0):
