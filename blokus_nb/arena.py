@@ -176,7 +176,7 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
     if not isinstance(opening_plies, int) or opening_plies < 0: raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
     sgf_dir = prepare_sgf_dir(sgf_dir)
-    thinking = {'a': [0.0, 0], 'b': [0.0, 0]}
+    result = ArenaResult(player_a.name, player_b.name, v.name)
     seats = [seats_of_a(v, g) for g in range(n_games)]
     states = random_openings(v, n_games, opening_plies, seed)
     while True:
@@ -187,12 +187,11 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
             if not idx: continue
             t0 = time.perf_counter()
             moves = player.choose_moves([states[g] for g in idx])
-            clock = thinking['a' if side else 'b']
+            clock = result.thinking['a' if side else 'b']
             clock[0] += time.perf_counter() - t0; clock[1] += len(idx)
             for g, move in zip(idx, moves):
                 try: states[g] = states[g].play(move)
                 except ValueError as e: raise ValueError(f'{player.name} made an illegal move in game {g}: {e}') from None
-    result = ArenaResult(player_a.name, player_b.name, v.name, thinking=thinking)
     for g, (s, mine) in enumerate(zip(states, seats)):
         scores = s.scores()
         diff = sum(scores[p] for p in mine) - sum(scores[p] for p in range(v.n_players) if p not in mine)

@@ -230,7 +230,7 @@ class PlayBoard:
         self._styles, self._layouts = {}, {}
         self.board = self._board()
         self.panel = self._panel(strengths)
-        self.widget = W.HBox([self.board, self.panel], layout=W.Layout(display='flex', flex_flow='row wrap', align_items='flex-start'),
+        self.widget = W.HBox([self.board, self.panel], layout=W.Layout(flex_flow='row wrap', align_items='flex-start'),
                              _dom_classes=('blokus-play',))   # wraps: in a narrow window the panel goes below the board
         self.redraw()
 
@@ -247,9 +247,9 @@ class PlayBoard:
         key = tuple(sorted(values.items()))
         if key not in self._layouts: self._layouts[key] = self.W.Layout(**values)
         return self._layouts[key]
-    def html(self, value:str='', **layout):
-        "An HTML widget showing `value`, with the shared layout of these values and the shared HTML style"
-        return self.W.HTML(value, layout=self.layout(**layout), style=self.style('html'))
+    def html(self, value:str='', classes=(), **layout):
+        "An HTML widget showing `value`, with CSS `classes`, the shared layout of these values and the shared HTML style"
+        return self.W.HTML(value, layout=self.layout(**layout), style=self.style('html'), _dom_classes=tuple(classes))
 
     @property
     def hue(self) -> str:
@@ -318,8 +318,7 @@ class PlayBoard:
         self.preview = self.html(width='84px', height='84px', overflow='hidden')
         self.controls = {name: W.Button(description=name, layout=self.layout(width='92px'), _dom_classes=('blokus-' + name.replace(' ', '-'),))
                          for name in ('rotate', 'flip', 'undo', 'new game')}
-        self.message = self.html(width=f'{panel_w}px', height='112px', overflow='hidden')
-        self.message.add_class('blokus-message')
+        self.message = self.html(classes=('blokus-message',), width=f'{panel_w}px', height='112px', overflow='hidden')
         base = session.human_seats
         self.first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
                                      style={'button_width': '70px', 'description_width': '80px'})
