@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['GAME_NAMES', 'GTPError', 'parse_color', 'color_name', 'with_mover', 'GTPEngine', 'engine_from_args', 'main',
-           'GTPPlayer']
+__all__ = ['GAME_NAMES', 'GTP_SIMULATIONS', 'GTPError', 'parse_color', 'color_name', 'with_mover', 'GTPEngine',
+           'engine_from_args', 'main', 'GTPPlayer']
 
 # %% ../nbs/07_gtp.ipynb #2ef583b5
 import argparse, queue, shlex, subprocess, sys, threading, time
@@ -160,6 +160,8 @@ class GTPEngine:
             if self.done: break
 
 # %% ../nbs/07_gtp.ipynb #2d3a4da6
+GTP_SIMULATIONS = 800   # the engine's default: under Pentobi level 7's time per move on a 2-core CPU (0.70-0.77 s against 0.81-1.05 s)
+
 def engine_from_args(argv=None) -> GTPEngine:
     "The `GTPEngine` that the command line `argv` describes (see `main`)"
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.gtp',
@@ -167,7 +169,7 @@ def engine_from_args(argv=None) -> GTPEngine:
     parser.add_argument('--checkpoint', default=None, help='a network saved by save_net (plays its own variant); default: the network that ships (load_pretrained)')
     parser.add_argument('--player', default=None, help='random, greedy, mcts or pretrained instead of a network file')
     parser.add_argument('--variant', default=None, choices=list(VARIANTS), help='the game at start-up (default: the network\'s, else duo)')
-    parser.add_argument('--simulations', type=int, default=200, help='search simulations per move (default 200)')
+    parser.add_argument('--simulations', type=int, default=GTP_SIMULATIONS, help=f'search simulations per move (default {GTP_SIMULATIONS})')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
                         help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
     parser.add_argument('--seed', type=int, default=0)
