@@ -25,6 +25,10 @@ def pytest_collect_file(parent, file_path):
 class NotebookFile(pytest.File):
     def collect(self):
         yield NotebookItem.from_parent(self, name=self.path.stem)
+        if self.path.name == 'colab.ipynb':   # the Colab driver once more with its other game
+            item = NotebookItem.from_parent(self, name='colab_classic')
+            item.extra_env = {'BLOKUS_NB_GAME': 'classic'}
+            yield item
 
 
 RUNNER = """
@@ -41,10 +45,12 @@ sys.exit(0 if ok else 1)
 
 
 class NotebookItem(pytest.Item):
+    extra_env = {}
+
     def runtest(self):
         flags = self.config.getoption('--nb-flags')
         # the Colab driver notebook reads these: the `test` preset, and a run directory of its own
-        env = {**os.environ, 'BLOKUS_NB_PRESET': 'test', 'BLOKUS_NB_RUN_DIR': str(Path(tempfile.mkdtemp()) / 'run')}
+        env = {**os.environ, 'BLOKUS_NB_PRESET': 'test', 'BLOKUS_NB_RUN_DIR': str(Path(tempfile.mkdtemp()) / 'run'), **self.extra_env}
         try:
             proc = subprocess.run([sys.executable, '-c', RUNNER, str(self.path), flags], cwd=ROOT, env=env,
                                   capture_output=True, text=True, timeout=NB_TIMEOUT)

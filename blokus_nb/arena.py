@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer', 'MCTSPlayer', 'wilson_interval', 'ArenaResult', 'seats_of_a',
-           'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
+__all__ = ['SEATINGS', 'Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer', 'MCTSPlayer', 'TeamEvaluator', 'wilson_interval',
+           'ArenaResult', 'seats_of_a', 'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
 from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier
 from .net import BlokusNet
-from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, GUMBEL_ACTIONS
+from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, ask_evaluator, GUMBEL_ACTIONS
 
 # %% ../nbs/02a_arena.ipynb #ee76f092
 class Player:
@@ -63,8 +63,10 @@ class MCTSPlayer(Player):
     def __init__(self, net, # a `BlokusNet` or any evaluator
                  simulations:int=100, config:SearchConfig=None, seed:int=0, name:str=None,
                  bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
-                 gumbel_actions:int=None): # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
+                 gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
+                 teams:bool=False): # Classic's two-a-side game: each colour searches for its team's value (see `TeamEvaluator`)
         self.evaluator = NetEvaluator(net, bf16) if isinstance(net, BlokusNet) else net
+        if teams: self.evaluator = TeamEvaluator(self.evaluator)
         self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
             simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}))
         self.rng = np.random.default_rng(seed)
@@ -92,6 +94,19 @@ class MCTSPlayer(Player):
                 if t.state.moves: self.kept[t.state.moves] = t
         return moves
 
+# %% ../nbs/02a_arena.ipynb #914baada
+class TeamEvaluator:
+    "Wrap an evaluator so that each colour's value is its team's (the mean over the colours of its parity: 1 and 3, 2 and 4)"
+    def __init__(self, evaluator): self.evaluator = evaluator
+
+    def _teams(self, ev):
+        v = np.asarray(ev.values)
+        if v.shape[1] != 4: return ev
+        return ev._replace(values=((v + v[:, [2, 3, 0, 1]]) / 2).astype(v.dtype))
+
+    def __call__(self, states): return self._teams(self.evaluator(states))
+    def evaluate_leaves(self, leaves): return self._teams(ask_evaluator(self.evaluator, leaves))
+
 # %% ../nbs/02a_arena.ipynb #4b18265d
 def wilson_interval(points:float, n:int, z:float=1.96) -> tuple:
     "Wilson score interval of a proportion `points / n`"
@@ -110,7 +125,10 @@ class ArenaResult:
     wins:int=0
     draws:int=0
     losses:int=0
-    score_diffs:list=field(default_factory=list)   # per game: A's (team) score minus B's
+    seating:str='teams'                            # 'teams': A holds half the colours; 'one': A one colour, B the others (see `seats_of_a`)
+    score_diffs:list=field(default_factory=list)   # per game: A's (team) score minus B's (with seating 'one': minus the best of B's colours)
+    points:list=field(default_factory=list)        # per game: A's (team) score
+    places:list=field(default_factory=list)        # per game: A's place, 1 + the number of sides with more points (sides: teams, or colours with seating 'one')
     games:list=field(default_factory=list)         # per game: (final State, A's seats)
     thinking:dict=field(default_factory=lambda: {'a': [0.0, 0], 'b': [0.0, 0]})   # per side: [wall seconds choosing moves, moves chosen]
 
@@ -122,6 +140,10 @@ class ArenaResult:
     def ci95(self) -> tuple: return wilson_interval(self.wins + 0.5 * self.draws, self.n)
     @property
     def mean_score_diff(self) -> float: return float(np.mean(self.score_diffs)) if self.score_diffs else 0.0
+    @property
+    def mean_points(self) -> float: return float(np.mean(self.points)) if self.points else 0.0
+    @property
+    def mean_place(self) -> float: return float(np.mean(self.places)) if self.places else 0.0
 
     def seconds_per_move(self, side:str) -> float:
         "The wall time side 'a' or 'b' spent choosing its moves, per move: the whole machine's time, as both sides think in turn"
@@ -131,21 +153,28 @@ class ArenaResult:
     def summary(self) -> dict:
         "The figures as a plain dict (for logs and JSON)"
         lo, hi = self.ci95
-        return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'games': self.n, 'wins': self.wins,
+        return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'seating': self.seating, 'games': self.n, 'wins': self.wins,
                 'draws': self.draws, 'losses': self.losses, 'score': round(self.score, 4),
                 'ci95': [round(lo, 4), round(hi, 4)], 'mean_score_diff': round(self.mean_score_diff, 2),
+                'mean_points': round(self.mean_points, 2), 'mean_place': round(self.mean_place, 3),
                 'seconds_per_move_a': round(self.seconds_per_move('a'), 4), 'seconds_per_move_b': round(self.seconds_per_move('b'), 4)}
 
     def __str__(self):
         lo, hi = self.ci95
         return (f'{self.player_a} vs {self.player_b} ({self.variant}, {self.n} games): +{self.wins} ={self.draws} -{self.losses}, '
                 f'score {self.score:.3f} [95% CI {lo:.3f}-{hi:.3f}], mean score difference {self.mean_score_diff:+.1f}, '
-                f'seconds per move {self.seconds_per_move("a"):.3f} vs {self.seconds_per_move("b"):.3f}')
+                + (f'mean place {self.mean_place:.2f} of 4, mean points {self.mean_points:.1f}, ' if self.seating == 'one' and self.variant == 'classic' else '')
+                + f'seconds per move {self.seconds_per_move("a"):.3f} vs {self.seconds_per_move("b"):.3f}')
 
 # %% ../nbs/02a_arena.ipynb #6aa3588a
-def seats_of_a(variant, game:int) -> tuple:
-    "The colours `player_a` plays in game number `game` (seats alternate between games)"
+SEATINGS = ('teams', 'one')
+
+def seats_of_a(variant, game:int, seating:str='teams') -> tuple:
+    """The colours `player_a` plays in game number `game`: with seating 'teams' half of them (Duo: one; Classic: 1 and 3, or 2 and 4),
+    with 'one' a single colour; either way the seats go round from game to game"""
+    if seating not in SEATINGS: raise ValueError(f'unknown seating {seating!r}; allowed: {", ".join(SEATINGS)}')
     n = get_variant(variant).n_players
+    if seating == 'one': return (game % n,)
     return tuple(p for p in range(n) if p % 2 == game % 2)
 
 def random_openings(variant, n_games:int, plies:int, seed:int=0) -> list:
@@ -170,14 +199,14 @@ def prepare_sgf_dir(sgf_dir) -> Path:
 
 def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
           opening_plies:int=0, # each pair of games starts from the same `opening_plies` random moves (see above)
-          seed:int=0) -> ArenaResult:
+          seed:int=0, seating:str='teams') -> ArenaResult: # 'teams' or 'one' (see `seats_of_a`)
     "Play `n_games` seat-balanced games of `variant` between two players, all at once; results from `player_a`'s side"
     v = get_variant(variant)
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
     if not isinstance(opening_plies, int) or opening_plies < 0: raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
     sgf_dir = prepare_sgf_dir(sgf_dir)
-    result = ArenaResult(player_a.name, player_b.name, v.name)
-    seats = [seats_of_a(v, g) for g in range(n_games)]
+    seats = [seats_of_a(v, g, seating) for g in range(n_games)]
+    result = ArenaResult(player_a.name, player_b.name, v.name, seating=seating)
     states = random_openings(v, n_games, opening_plies, seed)
     while True:
         active = [g for g in range(n_games) if not states[g].is_over]
@@ -193,9 +222,12 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
                 try: states[g] = states[g].play(move)
                 except ValueError as e: raise ValueError(f'{player.name} made an illegal move in game {g}: {e}') from None
     for g, (s, mine) in enumerate(zip(states, seats)):
-        scores = s.scores()
-        diff = sum(scores[p] for p in mine) - sum(scores[p] for p in range(v.n_players) if p not in mine)
-        result.score_diffs.append(diff)
+        scores, others = s.scores(), [p for p in range(v.n_players) if p not in mine]
+        points = sum(scores[p] for p in mine)
+        sides = [scores[p] for p in others] if seating == 'one' else [sum(scores[p] for p in others)]   # B's colours, or B's team
+        diff = points - max(sides)
+        result.score_diffs.append(diff); result.points.append(points)
+        result.places.append(1 + sum(x > points for x in sides))
         result.games.append((s, mine))
         if diff > 0: result.wins += 1
         elif diff == 0: result.draws += 1
@@ -208,25 +240,27 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
     return result
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
-def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS) -> Player:
+def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS,
+                teams:bool=False) -> Player: # search players value each colour by its team's value (Classic two a side, see `TeamEvaluator`)
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
     or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the
     ladder use) and keep their tree between moves; 0 gives the PUCT root"""
+    teams = teams and get_variant(variant).n_players == 4
     tag = '' if gumbel_actions == GUMBEL_ACTIONS else '-puct' if not gumbel_actions else f'-gumbel{gumbel_actions}'
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
-    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions)
+    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions, teams=teams)
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
-                          bf16='auto', gumbel_actions=gumbel_actions)
+                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
-                          gumbel_actions=gumbel_actions)
+                          gumbel_actions=gumbel_actions, teams=teams)
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
 
 def main(argv=None):
@@ -242,6 +276,8 @@ def main(argv=None):
     parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
                         help=f'search players use a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, as training and the ladder; 0: PUCT)')
+    parser.add_argument('--seating', default='teams', choices=SEATINGS,
+                        help="Classic: 'teams' (default) gives each player two colours, search players playing for the team; 'one' gives A one colour against three of B's")
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
@@ -250,10 +286,11 @@ def main(argv=None):
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     try:
         prepare_sgf_dir(args.sgf_dir)
-        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions)
-        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions)
+        teams = args.seating == 'teams'
+        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams)
+        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams)
     except ValueError as e: parser.error(str(e))
-    result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed)
+    result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed, args.seating)
     print(result)
     print(json.dumps(result.summary()))
     return result

@@ -341,7 +341,8 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
     path = run_dir / 'trained_net.pt'
     save_net(net, path)
     untrained = make_net(ck['config']['net_size'], variant, seed=seed)
-    me = lambda n, name: MCTSPlayer(n, eval_simulations, seed=seed, name=name, bf16='auto', gumbel_actions=eval_gumbel_actions)
+    teams = get_variant(variant).n_players == 4                       # Classic two a side: each search plays for its team
+    me = lambda n, name: MCTSPlayer(n, eval_simulations, seed=seed, name=name, bf16='auto', gumbel_actions=eval_gumbel_actions, teams=teams)
     out = [{'bench': 'learn', 'iteration': h['iteration'], 'samples': h['samples'], 'buffer': h['buffer'],
             'policy_loss': h['policy_loss'], 'value_loss': h['value_loss'], 'elapsed_minutes': h['elapsed_minutes']} for h in history]
     result = {'bench': 'learn', 'variant': get_variant(variant).name, 'minutes': round(train_minutes, 2),

@@ -20,6 +20,7 @@ from .mcts import GUMBEL_ACTIONS
 
 # %% ../nbs/07_gtp.ipynb #d0bc0482
 GAME_NAMES = {v.sgf_game: name for name, v in VARIANTS.items()}   # 'Blokus Duo' -> 'duo', 'Blokus' -> 'classic'
+GAME_NAMES['Blokus Two-Player'] = 'classic'   # Pentobi's two-player Classic: the same board, rules and colours, two a side (the points are the controller's to add)
 
 _COLOR_WORDS = {'duo': {'b': 0, 'black': 0, 'blue': 0, 'w': 1, 'white': 1, 'green': 1},
                 'classic': {'1': 0, 'blue': 0, '2': 1, 'yellow': 1, '3': 2, 'red': 2, '4': 3, 'green': 3}}
@@ -85,7 +86,7 @@ class GTPEngine:
     def _set_game(self, args):
         game = ' '.join(args)
         if game not in GAME_NAMES:
-            raise GTPError(f'unsupported game {game!r}; this engine plays {" and ".join(repr(g) for g in GAME_NAMES)}')
+            raise GTPError(f'unsupported game {game!r}; this engine plays {", ".join(repr(g) for g in GAME_NAMES)}')
         old = self.variant, self.state, self.history
         try: self._set_variant(GAME_NAMES[game])
         except ValueError as e:
@@ -202,7 +203,9 @@ if __name__ == '__main__' and 'get_ipython' not in globals(): main()
 class GTPPlayer(Player):
     "Any GTP engine, started from `command`, as an arena player"
     def __init__(self, command, # a command line (string or list), e.g. 'pentobi-gtp --level 3 --noresign --quiet'
-                 name:str=None, timeout:float=120.0, cwd=None, env=None):
+                 name:str=None, timeout:float=120.0, cwd=None, env=None,
+                 game:str=None): # the game named to the engine's set_game; None: the position's variant's (e.g. 'Blokus Two-Player' for Classic two a side)
+        self.game = game
         self.command = shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
         self.timeout, self._stderr, self._lines = timeout, deque(maxlen=20), queue.Queue()
         try:
@@ -251,7 +254,7 @@ class GTPPlayer(Player):
         "Put `state`'s game on the engine's board, sending only the moves it has not seen when possible"
         v = state.variant
         if self._variant != v.name:
-            self.send(f'set_game {v.sgf_game}')
+            self.send(f'set_game {self.game or v.sgf_game}')
             self._variant, self._moves = v.name, ()
         known = self._moves
         if known is None or state.moves[:len(known)] != known:

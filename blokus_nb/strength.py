@@ -6,15 +6,16 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PENTOBI_RATINGS', 'PENTOBI_HELP', 'level_rating', 'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command',
-           'fake_pentobi', 'EnginePool', 'fit_rating', 'pentobi_ladder', 'parse_levels', 'main']
+__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'level_rating', 'pentobi_game',
+           'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command', 'fake_pentobi', 'EnginePool',
+           'pentobi_pool', 'expected_score', 'fit_rating', 'pentobi_ladder', 'parse_levels', 'main']
 
 # %% ../nbs/08_strength.ipynb #ee806f42
 import argparse, json, math, os, shutil, stat, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .engine import get_variant
-from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir
+from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir, SEATINGS
 from .mcts import GUMBEL_ACTIONS
 from .gtp import GTPPlayer, GTPError
 
@@ -28,6 +29,15 @@ def level_rating(variant, level:int) -> float:
     if not isinstance(level, int) or not 1 <= level <= len(ratings):
         raise ValueError(f'Pentobi levels are 1 to {len(ratings)}, got {level!r}')
     return float(ratings[level - 1])
+
+# %% ../nbs/08_strength.ipynb #e61cea6e
+PENTOBI_GAMES = {('duo', 'teams'): 'duo', ('duo', 'one'): 'duo', ('classic', 'teams'): 'classic_2', ('classic', 'one'): 'classic'}
+PENTOBI_GAME_TITLES = {'duo': 'Blokus Duo', 'classic_2': 'Blokus Two-Player', 'classic': 'Blokus'}   # their names in GTP's set_game and in SGF
+
+def pentobi_game(variant, seating:str='teams') -> str:
+    "Pentobi's game (its --game value) for a match of `variant` with this seating (see `seats_of_a`)"
+    if seating not in SEATINGS: raise ValueError(f'unknown seating {seating!r}; allowed: {", ".join(SEATINGS)}')
+    return PENTOBI_GAMES[get_variant(variant).name, seating]
 
 # %% ../nbs/08_strength.ipynb #f131c10e
 PENTOBI_HELP = ("Pentobi's GTP engine (pentobi-gtp) is needed for this and was not found. It is not on PyPI: build it from "
@@ -50,22 +60,23 @@ def find_pentobi(path=None) -> str:
     if found: return found
     raise PentobiNotFound(PENTOBI_HELP)
 
-def find_book(variant, books=None):
-    "Pentobi's opening book for `variant` in the folder `books` (else $PENTOBI_BOOKS), or None"
+def find_book(variant, books=None, seating:str='teams'):
+    "Pentobi's opening book for `variant` played with `seating` (see `pentobi_game`) in the folder `books` (else $PENTOBI_BOOKS), or None"
     folder = books or os.environ.get('PENTOBI_BOOKS')
     if not folder: return None
-    book = Path(folder).expanduser() / f'book_{get_variant(variant).name}.blksgf'
+    book = Path(folder).expanduser() / f'book_{pentobi_game(variant, seating)}.blksgf'
     if not book.is_file(): raise ValueError(f'no opening book {book.name} in {folder} (PENTOBI_BOOKS must name Pentobi\'s opening_books folder)')
     return str(book)
 
 # %% ../nbs/08_strength.ipynb #5a4bcb10
 def pentobi_command(level:int, variant='duo', seed:int=0, path=None, # the engine; None: `find_pentobi`
-                    books=None) -> list: # folder of Pentobi's opening books; None: $PENTOBI_BOOKS, else play without
+                    books=None, # folder of Pentobi's opening books; None: $PENTOBI_BOOKS, else play without
+                    seating:str='teams') -> list: # Classic: 'teams' runs Pentobi's two-player game, 'one' its four-player game
     "The command line that starts Pentobi's GTP engine at `level` for `variant`"
     v = get_variant(variant)
     level_rating(v, level)                                   # checks the level
-    book = find_book(v, books)
-    return [find_pentobi(path), '--game', v.name, '--level', str(level), '--seed', str(seed), '--noresign', '--quiet',
+    book = find_book(v, books, seating)
+    return [find_pentobi(path), '--game', pentobi_game(v, seating), '--level', str(level), '--seed', str(seed), '--noresign', '--quiet',
             '--threads', '1'] + (['--book', book] if book else ['--nobook'])
 
 # %% ../nbs/08_strength.ipynb #ac6c5cb4
@@ -79,7 +90,7 @@ for flag in ('--game', '--level', '--seed', '--book', '--threads'): p.add_argume
 for flag in ('--noresign', '--quiet', '--nobook'): p.add_argument(flag, action='store_true')
 a = p.parse_args()
 from blokus_nb.gtp import main
-main(['--player', 'random' if a.level == '1' else 'greedy', '--variant', a.game, '--seed', a.seed])
+main(['--player', 'random' if a.level == '1' else 'greedy', '--variant', {{'classic_2': 'classic'}}.get(a.game, a.game), '--seed', a.seed])
 ''')
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return str(script)
@@ -88,11 +99,12 @@ main(['--player', 'random' if a.level == '1' else 'greedy', '--variant', a.game,
 class EnginePool(Player):
     "Several copies of a GTP engine as one arena player; each copy gets a contiguous share of the positions and they think in parallel"
     def __init__(self, commands:list, # one command line per copy (strings or lists)
-                 name:str=None, timeout:float=120.0):
+                 name:str=None, timeout:float=120.0,
+                 game:str=None): # the game each copy is told to set (GTPPlayer's `game`), e.g. 'Blokus Two-Player'
         if not commands: raise ValueError('EnginePool needs at least one command')
         self.engines = []
         try:
-            for command in commands: self.engines.append(GTPPlayer(command, timeout=timeout))
+            for command in commands: self.engines.append(GTPPlayer(command, timeout=timeout, game=game))
         except GTPError: self.close(); raise
         self.name = name or self.engines[0].name
         self._threads = ThreadPoolExecutor(len(self.engines)) if len(self.engines) > 1 else None
@@ -126,12 +138,21 @@ class EnginePool(Player):
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
 
+def pentobi_pool(level:int, variant='duo', seeds=(0, 1), # one copy of the engine per seed
+                 path=None, books=None, seating:str='teams', timeout:float=300.0) -> EnginePool:
+    "Copies of Pentobi at `level` as one arena player, playing the game `seating` calls for (see `pentobi_game`)"
+    commands = [pentobi_command(level, variant, seed, path, books, seating) for seed in seeds]
+    return EnginePool(commands, name=f'pentobi-L{level}', timeout=timeout, game=PENTOBI_GAME_TITLES[pentobi_game(variant, seating)])
+
 # %% ../nbs/08_strength.ipynb #2a7a2aac
+def expected_score(rating:float, opponent:float, opponents:int=1) -> float:
+    "Elo's expected score of `rating` against `opponents` players rated `opponent`, a win being first place (Pentobi's formula)"
+    return 1 / (1 + opponents * 10 ** ((opponent - rating) / 400))
+
 def _log_likelihood(rating:float, results) -> float:
     total = 0.0
-    for r, points, games in results:
-        e = 1 / (1 + 10 ** ((r - rating) / 400))
-        e = min(max(e, 1e-12), 1 - 1e-12)
+    for r, points, games, k in results:
+        e = min(max(expected_score(rating, r, k), 1e-12), 1 - 1e-12)
         total += points * math.log(e) + (games - points) * math.log(1 - e)
     return total
 
@@ -143,15 +164,16 @@ def _bisect(f, lo:float, hi:float, iters:int=100) -> float:
         else: hi = mid
     return (lo + hi) / 2
 
-def fit_rating(results, # (opponent rating, points, games) for each match; points: wins + half the draws
+def fit_rating(results, # (opponent rating, points, games[, opponents]) for each match; points: wins + half the draws; opponents per game (default 1)
                lo:float=-1000.0, hi:float=5000.0) -> dict: # the range searched
     "The maximum-likelihood Elo rating for these results, with a 95% likelihood-ratio interval"
-    results = [(float(r), float(p), int(n)) for r, p, n in results if n > 0]
+    results = [(float(x[0]), float(x[1]), int(x[2]), int(x[3]) if len(x) > 3 else 1) for x in results if x[2] > 0]
     if not results: raise ValueError('fit_rating needs at least one match with games')
-    for r, p, n in results:
+    for r, p, n, k in results:
         if not 0 <= p <= n: raise ValueError(f'points must be between 0 and the number of games, got {p} of {n}')
-    points, games = sum(p for _, p, _ in results), sum(n for _, _, n in results)
-    slope = lambda R: sum(p - n / (1 + 10 ** ((r - R) / 400)) for r, p, n in results)   # d log-likelihood / dR, decreasing
+        if k < 1: raise ValueError(f'opponents must be >= 1, got {k}')
+    points, games = sum(x[1] for x in results), sum(x[2] for x in results)
+    slope = lambda R: sum(p - n * expected_score(R, r, k) for r, p, n, k in results)   # d log-likelihood / dR, up to a factor; decreasing
     if 0 < points < games:
         best = _bisect(slope, lo, hi)
         top = _log_likelihood(best, results)
@@ -168,7 +190,8 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                    levels=(1, 2, 3, 4, 5), variant='duo', n_games:int=40, simulations:int=200, seed:int=0,
                    pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
                    engines:int=2, # copies of the engine thinking in parallel
-                   opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None, timeout:float=300.0):
+                   opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None, timeout:float=300.0,
+                   seating:str='teams'): # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
     "Matches against Pentobi's `levels`: yields one result dict per level, then the rating fitted to all of them"
     v = get_variant(variant)
     levels = list(levels)
@@ -178,18 +201,22 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
     if not isinstance(engines, int) or engines < 1: raise ValueError(f'engines must be a positive integer, got {engines!r}')
     exe = find_pentobi(pentobi)                              # before any game: a clear error when it is missing
     prepare_sgf_dir(sgf_dir)                                 # and a folder for the games made (or refused) now
-    book = find_book(v, books)
-    me = player if isinstance(player, Player) else make_player(str(player), v.name, simulations, seed, gumbel_actions)
+    game = pentobi_game(v, seating)
+    book = find_book(v, books, seating)
+    teams = seating == 'teams'                               # our search plays for its team, as Pentobi's does in its two-player game
+    me = player if isinstance(player, Player) else make_player(str(player), v.name, simulations, seed, gumbel_actions, teams)
+    opponents = v.n_players - 1 if seating == 'one' else 1
     played = []
     for level in levels:
         t0 = time.perf_counter()
-        commands = [pentobi_command(level, v, seed * 1000 + 100 * level + k, exe, books) for k in range(engines)]
-        with EnginePool(commands, name=f'pentobi-L{level}', timeout=timeout) as opponent:
-            r = arena(me, opponent, v.name, n_games, sgf_dir=sgf_dir, opening_plies=opening_plies, seed=seed + level)
+        seeds = [seed * 1000 + 100 * level + k for k in range(engines)]
+        with pentobi_pool(level, v, seeds, exe, books, seating, timeout) as opponent:
+            r = arena(me, opponent, v.name, n_games, sgf_dir=sgf_dir, opening_plies=opening_plies, seed=seed + level, seating=seating)
         lo, hi = r.ci95
-        line = {'bench': 'strength', 'player': me.name, 'variant': v.name, 'level': level, 'level_rating': level_rating(v, level),
-                'games': r.n, 'wins': r.wins, 'draws': r.draws, 'losses': r.losses, 'score': round(r.score, 4),
-                'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2),
+        line = {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating, 'pentobi_game': game,
+                'level': level, 'level_rating': level_rating(v, level), 'games': r.n, 'wins': r.wins, 'draws': r.draws, 'losses': r.losses, 'score': round(r.score, 4),
+                'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2), 'mean_points': round(r.mean_points, 2),
+                **({'mean_place': round(r.mean_place, 3), 'opponents': opponents} if opponents > 1 else {}),
                 'distinct_games': len({s.moves for s, _ in r.games}), 'simulations': simulations if getattr(me, 'config', None) is not None else None, 'book': book is not None,
                 'seconds': round(time.perf_counter() - t0, 1),
                 # each side's wall time per move with the machine to itself (the sides think in turn): our batched search, and
@@ -201,8 +228,8 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
         if stop_below is not None and r.score < stop_below and level != levels[-1]:
             yield {'bench': 'strength', 'player': me.name, 'note': f'stopped after level {level}: score {r.score:.3f} < {stop_below}'}
             break
-    fit = fit_rating([(p['level_rating'], p['wins'] + 0.5 * p['draws'], p['games']) for p in played])
-    yield {'bench': 'strength', 'player': me.name, 'variant': v.name, 'scale': f'Pentobi {v.name} levels',
+    fit = fit_rating([(p['level_rating'], p['wins'] + 0.5 * p['draws'], p['games'], opponents) for p in played])
+    yield {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating, 'scale': f'Pentobi {v.name} levels',
            'levels': [p['level'] for p in played], **fit}
 
 # %% ../nbs/08_strength.ipynb #878992f6
@@ -233,6 +260,8 @@ def main(argv=None) -> int:
     parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS, help=f"the player's search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, the root training uses; 0: PUCT)")
     parser.add_argument('--stop-below', type=float, default=None, help='stop climbing after a level scored below this')
+    parser.add_argument('--seating', default='teams', choices=SEATINGS,
+                        help="Classic: 'teams' (default) two colours a side against Pentobi's two-player game, the one its ratings were measured in; 'one' our one colour against three of Pentobi's")
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     args = parser.parse_args(argv)
     try:
@@ -241,7 +270,8 @@ def main(argv=None) -> int:
                                  ('--opening-plies', args.opening_plies, 0), ('--gumbel-actions', args.gumbel_actions, 0)):
             if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
         for line in pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed, args.pentobi,
-                                   args.books, args.engines, args.opening_plies, args.gumbel_actions, args.stop_below, args.sgf_dir):
+                                   args.books, args.engines, args.opening_plies, args.gumbel_actions, args.stop_below, args.sgf_dir,
+                                   seating=args.seating):
             print(json.dumps(line), flush=True)
     except (ValueError, FileNotFoundError, GTPError) as e:
         print(f'{parser.prog}: error: {e}', file=sys.stderr)

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT', 'EVAL_OPENING_PLIES', 'RESUMABLE',
-           'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config',
-           'saved_config', 'save_checkpoint', 'load_checkpoint', 'checkpoint_precision', 'latest_checkpoint', 'lr_at',
-           'train_steps', 'evaluate', 'PeriodicEvaluation', 'RunStart', 'start_run', 'pick_train_device', 'Learner',
-           'initial_net', 'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler',
-           'MetricsFile', 'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config',
-           'open_pool', 'main', 'write_tensorboard', 'cli']
+__all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'CLASSIC_NOISE_PLIES', 'VARIANT_PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT',
+           'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'TrainConfig',
+           'forced_precision', 'make_config', 'saved_config', 'save_checkpoint', 'load_checkpoint',
+           'checkpoint_precision', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'PeriodicEvaluation',
+           'RunStart', 'start_run', 'pick_train_device', 'Learner', 'initial_net', 'restore_learner', 'RunPrecision',
+           'selfplay_device', 'run_precision', 'grad_scaler', 'MetricsFile', 'iteration_line', 'metric_sinks',
+           'iteration_metrics', 'budget_fraction', 'search_config', 'open_pool', 'main', 'write_tensorboard', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -30,7 +30,7 @@ from .mcts import SearchConfig, GUMBEL_ACTIONS
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
 from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
 from .arena import arena, RandomPlayer, GreedyPlayer, MCTSPlayer
-from .strength import EnginePool, pentobi_command, find_pentobi, PentobiNotFound
+from .strength import pentobi_pool, find_pentobi, PentobiNotFound
 
 # %% ../nbs/04_train.ipynb #fe3c2ab0
 class ReplayBuffer:
@@ -227,6 +227,14 @@ PRESETS = {
                     time_budget_minutes=20.0),
 }
 
+CLASSIC_NOISE_PLIES = 24   # a Classic game has about 60 positions where Duo has 30: noise in the first 6 moves of each colour, not 5 plies each
+VARIANT_PRESETS = {'classic': {   # what a preset changes for Classic, before explicit options (see the text above)
+    'test': dict(gumbel_noise_plies=CLASSIC_NOISE_PLIES), 'quick': dict(gumbel_noise_plies=CLASSIC_NOISE_PLIES),
+    'cpu': dict(games_per_iteration=32, buffer_size=60000, gumbel_noise_plies=CLASSIC_NOISE_PLIES),
+    'gpu': dict(buffer_size=50000, gumbel_noise_plies=CLASSIC_NOISE_PLIES),
+    'default': dict(buffer_size=50000, gumbel_noise_plies=CLASSIC_NOISE_PLIES),
+    None: dict(buffer_size=50000, gumbel_noise_plies=CLASSIC_NOISE_PLIES)}}
+
 def forced_precision(config:TrainConfig) -> str:
     "The precision `config` forces (`precision`, else `bf16` as 'bf16'/'fp32'), None when it leaves the choice to the device"
     return config.precision or (as_precision(config.bf16) if config.bf16 is not None else None)
@@ -238,7 +246,9 @@ def make_config(preset:str=None, **options) -> TrainConfig:
     names = {f.name for f in fields(TrainConfig)}
     unknown = sorted(set(options) - names)
     if unknown: raise ValueError(f'unknown option {unknown[0]!r}; allowed: {", ".join(sorted(names))}')
-    values = {**PRESETS.get(preset, {}), **{k: v for k, v in options.items() if v is not None}}
+    given = {k: v for k, v in options.items() if v is not None}
+    variant = given.get('variant', PRESETS.get(preset, {}).get('variant', 'duo'))
+    values = {**PRESETS.get(preset, {}), **VARIANT_PRESETS.get(variant, {}).get(preset, {}), **given}
     return TrainConfig(**values).validate()
 
 LEGACY_OPTIONS = {'gumbel_actions': 0, 'gumbel_noise_plies': None}   # what runs saved before an option existed did (their checkpoints lack it)
@@ -352,7 +362,8 @@ EVAL_OPENING_PLIES = 2   # arena games start from two random moves, one pair of 
 
 def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) -> dict:
     "Arena scores of `net` (with search) against random, greedy, `previous` and, with `config.eval_pentobi_level`, Pentobi at that level"
-    player = lambda n, name: MCTSPlayer(n, config.eval_simulations, seed=seed, name=name)
+    teams = get_variant(config.variant).n_players == 4                # Classic is played two a side: each search plays for its team
+    player = lambda n, name: MCTSPlayer(n, config.eval_simulations, seed=seed, name=name, gumbel_actions=GUMBEL_ACTIONS, teams=teams)
     out = {}
     for name, opponent in [('vs_random', RandomPlayer(seed)), ('vs_greedy', GreedyPlayer(seed)),
                            ('vs_previous', player(previous, 'previous') if previous is not None else None)]:
@@ -361,7 +372,7 @@ def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) ->
                                opening_plies=EVAL_OPENING_PLIES, seed=seed).score, 4)
     if config.eval_pentobi_level:                             # two copies of the engine think in parallel (see EnginePool)
         level = config.eval_pentobi_level
-        with EnginePool([pentobi_command(level, config.variant, seed * 10 + k) for k in range(2)]) as pentobi:
+        with pentobi_pool(level, config.variant, [seed * 10 + k for k in range(2)]) as pentobi:
             out[f'vs_pentobi_L{level}'] = round(arena(player(net, 'net'), pentobi, config.variant, config.eval_games, seed=seed).score, 4)
     return out
 
