@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['COLOR_NAMES', 'BLANK', 'USED', 'PlaySession', 'default_opponent', 'PlayBoard', 'play']
+__all__ = ['COLOR_NAMES', 'ORDINALS', 'BLANK', 'USED', 'PlaySession', 'default_opponent', 'PlayBoard', 'play']
 
 # %% ../nbs/06_play.ipynb #0befdf54
 import re, threading
@@ -20,6 +20,8 @@ from .viz import player_color, EMPTY
 
 # %% ../nbs/06_play.ipynb #a2897a5a
 COLOR_NAMES = {2: ('purple', 'orange'), 4: ('blue', 'yellow', 'red', 'green')}   # as the boards draw them (Pentobi's colours)
+
+ORDINALS = {1: 'first', 2: 'second', 3: 'third', 4: 'fourth'}
 
 class PlaySession:
     "A game between people (the seats in `human_seats`) and `opponent` (the other seats); no display"
@@ -67,11 +69,19 @@ class PlaySession:
 
     def result(self) -> str:
         "The score line: each colour's score and who wins (final when the game is over)"
-        scores = self.state.scores()
-        mine = sum(scores[p] for p in self.human_seats); theirs = sum(s for p, s in enumerate(scores) if p not in self.human_seats)
+        scores, n = self.state.scores(), self.variant.n_players
         line = ', '.join(f'{self.seat_name(p)} {s:+d}' for p, s in enumerate(scores))
-        if mine == theirs: verdict = 'A draw.'
-        else: verdict = f"{'You win' if mine > theirs else self.opponent.name + ' wins'} by {abs(mine - theirs)}."
+        if 2 * len(self.human_seats) == n:           # one side each, or two colours a side: the sums decide
+            mine = sum(scores[p] for p in self.human_seats); theirs = sum(s for p, s in enumerate(scores) if p not in self.human_seats)
+            if mine == theirs: verdict = 'A draw.'
+            else: verdict = f"{'You win' if mine > theirs else self.opponent.name + ' wins'} by {abs(mine - theirs)}."
+        else:                                        # every colour for itself: the places decide
+            mine = max(scores[p] for p in self.human_seats)
+            best = max((p for p in range(n) if p not in self.human_seats), key=lambda p: scores[p])
+            place = 1 + sum(scores[p] > mine for p in range(n) if p not in self.human_seats)
+            if mine > scores[best]: verdict = f'You win by {mine - scores[best]}.'
+            elif mine == scores[best]: verdict = 'You share first place.'
+            else: verdict = f'{self.seat_name(best)} wins; you are {ORDINALS[place]} of {n}.'
         return f'Game over: {line}. {verdict}' if self.state.is_over else f'{line}.'
 
     def pieces_in_hand(self, seat:int=None) -> list:
@@ -197,11 +207,12 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
     return (f'<div style="display:flex;align-items:{"flex-start" if box else "flex-end"};justify-content:center;'
             f'width:{frame}px;height:{frame}px;overflow:hidden">{grid}</div>')
 
-def default_opponent(variant='duo', simulations:int=32) -> Player:
+def default_opponent(variant='duo', simulations:int=32,
+                     teams:bool=False) -> Player: # Classic two a side: the search plays for its team (see `TeamEvaluator`)
     "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player"
     try: net = load_pretrained(variant)
     except ValueError: return GreedyPlayer()
-    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS)
+    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS, teams=teams)
 
 
 # %% ../nbs/06_play.ipynb #c96a97bd
@@ -452,7 +463,8 @@ def play(variant:str='duo', # 'duo' or 'classic'
          background:bool=True, # search in a thread, so the board stays responsive and shows "thinking…"
          strengths=(8, 32, 128, 512)): # simulations offered when `opponent` searches (an `MCTSPlayer`)
     "An ipywidgets board to play a whole game against `opponent`; works with ipywidgets 7 (Colab) and 8; returns the widget (its `PlayBoard` is `.play_board`)"
-    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant), human_seats), background, strengths)
+    teams = 2 * len(tuple(human_seats)) == get_variant(variant).n_players == 4     # Classic two a side: the AI's colours are a team
+    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant, teams=teams), human_seats), background, strengths)
     box = board.widget
     box.play_board = board
     for name in ('session', 'cells', 'pieces', 'piece_pictures', 'controls', 'message', 'first', 'strength', 'filename', 'save_button', 'wait'):

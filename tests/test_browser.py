@@ -396,3 +396,114 @@ def test_two_moves(colab):
     "Two moves played on the board by clicking, each drawn and answered by the AI"
     page, fe = colab
     play_two_moves(page, fe, 'board' if fe is LAB else 'classic_board')
+
+
+CLASSIC_GAME_NOTEBOOK = {'cells': [{'cell_type': 'code', 'execution_count': None, 'id': 'a1', 'metadata': {}, 'outputs': [],
+                                    'source': "from blokus_nb.play import play\nplay('classic')"}],
+                         'metadata': {'kernelspec': {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}},
+                         'nbformat': 4, 'nbformat_minor': 5}
+
+
+YOUR_TURN = """() => { const board = document.querySelector('.blokus-play'), m = board && board.querySelector('.blokus-message');
+  return !!m && !board.innerText.includes('thinking') && (m.innerText.includes('Your move') || m.innerText.startsWith('Game over')); }"""
+
+
+def _clicks_to(variant, piece:int, orient:int) -> tuple:
+    "(rotate clicks, flip first?) that turn `piece` from the orientation picking it gives to `orient`, found with a `PlaySession` of our own"
+    from blokus_nb.play import PlaySession
+    from blokus_nb.arena import RandomPlayer
+    for flip in (False, True):
+        local = PlaySession(variant, RandomPlayer(0))
+        local.select(piece)
+        if flip: local.flip()
+        for rotations in range(4):
+            if local.orient == orient: return rotations, flip
+            local.rotate()
+    raise AssertionError(f'orientation {orient} of piece {piece} cannot be reached by rotate and flip')
+
+
+def _catch_up(state, page, colors):
+    """`state` advanced by the moves the board shows and `state` lacks, in turn order: each colour's new cells, read off the board, split
+    into pieces (a colour's pieces never share an edge; when the person has no move left, a colour may have played twice since)"""
+    from blokus_nb.engine import parse_move, parse_cell, format_cell
+    while not state.is_over:
+        p = state.to_move
+        new = set(cells_of(page, colors[p])) - {c for q, m in state.moves if q == p for c in _cell_names(state, m)}
+        if not new: return state
+        pieces, left = [], set(new)
+        while left:                                          # edge-connected groups of the new cells
+            group, todo = set(), [left.pop()]
+            while todo:
+                cell = todo.pop(); group.add(cell); r, c = parse_cell(state.variant, cell)
+                for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                    if 0 <= rr < state.variant.size and 0 <= cc < state.variant.size and format_cell(state.variant, rr, cc) in left:
+                        left.discard(format_cell(state.variant, rr, cc)); todo.append(format_cell(state.variant, rr, cc))
+            pieces.append(sorted(group))
+        moves = []
+        for group in pieces:
+            try: moves.append(parse_move(state, ','.join(group)))
+            except ValueError: pass                          # not a move of this colour now (its turn comes later)
+        assert moves, f'colour {p} shows new cells {sorted(new)} with no legal move of it among them; the moves so far: {state.moves}'
+        state = state.play(moves[0])
+    return state
+
+
+def _cell_names(state, move) -> list:
+    from blokus_nb.engine import move_cells, format_cell
+    return [format_cell(state.variant, r, c) for r, c in move_cells(state.variant, move)]
+
+
+def test_whole_classic_game(chromium):
+    """play('classic') in JupyterLab, a whole game: the person's colour (blue) clicked move by move (the biggest piece that fits,
+    turned with the rotate and flip buttons), the AI answering for the other three colours with the default opponent (the network
+    that ships), to the final score line; what the board shows is a legal game throughout"""
+    from blokus_nb.engine import new_game, move_cells, format_cell, ORIENT_PIECE, PIECE_SIZES
+    from blokus_nb.viz import PLAYER_COLORS
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix='blokus-classic-game-'))
+    (root / 'classic_game.ipynb').write_text(json.dumps(CLASSIC_GAME_NOTEBOOK))
+    colors = PLAYER_COLORS[4]
+    try:
+        with jupyter_server(sys.executable, 'lab', root, {}) as (url, token), browser_page(chromium) as page:
+            open_and_run_all(page, LAB, url, token, 'classic_game.ipynb')
+            board = page.locator('.blokus-play').first
+            board.wait_for(state='visible', timeout=60_000)
+            page.locator('.blokus-play .blokus-cell').nth(20 * 20 - 1).wait_for(state='attached', timeout=30_000)
+            assert page.locator('.blokus-play .blokus-cell').count() == 20 * 20
+            state, mine = new_game('classic'), 0
+            for turn in range(30):                                  # 21 pieces at most, and a margin
+                page.wait_for_function(YOUR_TURN, timeout=120_000)       # the AI's answers all drawn, or the game over
+                state = _catch_up(state, page, colors)
+                message = page.locator('.blokus-message').inner_text()
+                if message.startswith('Game over'): break
+                assert state.to_move == mine, (state.to_move, message)
+                move = max(state.legal_moves(), key=lambda m: PIECE_SIZES[ORIENT_PIECE[m >> 10]])
+                piece = ORIENT_PIECE[move >> 10]
+                rotations, flip = _clicks_to(state.variant, piece, move >> 10)
+                page.locator(f'.blokus-play .blokus-piece-{_piece_name(piece)}').click()
+                if flip: page.locator('.blokus-play .blokus-flip').click()
+                for _ in range(rotations): page.locator('.blokus-play .blokus-rotate').click()
+                r, c = sorted(move_cells(state.variant, move))[0]       # the piece's marked square goes where the click is
+                page.locator(f'.blokus-play .blokus-at-{format_cell(state.variant, r, c)}').click()
+                want = set(_cell_names(state, move))
+                page.wait_for_function("""([rgb, want]) => want.every(n => { const b = document.querySelector('.blokus-play .blokus-at-' + n);
+                    return b && getComputedStyle(b).backgroundColor === rgb; })""", arg=[_rgb(colors[mine]), sorted(want)], timeout=30_000)
+                state = state.play(move)
+            else: raise AssertionError(f'the game did not end within 30 turns of ours: {message}')
+            board.screenshot(path=str(ARTIFACTS / 'classic_game_end.png'))
+            state = _catch_up(state, page, colors)
+            assert state.is_over, (state, message)
+            scores = state.scores()
+            assert message.startswith('Game over: '), message
+            for p, name in enumerate(('blue', 'yellow', 'red', 'green')): assert f'({name}) {scores[p]:+d}' in message, (p, scores, message)
+            others = max(scores[1:])
+            assert (message.endswith(f'You win by {scores[0] - others}.') if scores[0] > others else
+                    message.endswith('You share first place.') if scores[0] == others else 'wins; you are' in message), message
+            assert 'blokus_nb network' in message, f'the default Classic opponent is not the network that ships: {message}'
+            assert not widget_errors(page, LAB)
+    finally: shutil.rmtree(root, ignore_errors=True)
+
+
+def _piece_name(piece:int) -> str:
+    from blokus_nb.engine import PIECE_NAMES
+    return PIECE_NAMES[piece]
