@@ -314,7 +314,7 @@ def load_net(path, device='cpu') -> BlokusNet:
     except ValueError as e: raise ValueError(f'{path}: {e}') from None
 
 # %% ../nbs/01_net.ipynb #f1e1d002
-PRETRAINED = {'duo': 'duo.pt'}   # variant -> its shipped network, in the package's pretrained/ folder
+PRETRAINED = {'duo': 'duo.pt', 'classic': 'classic.pt'}   # variant -> its shipped network, in the package's pretrained/ folder
 
 def pretrained_path(variant='duo') -> Path:
     "The file of the trained network that ships with the package for `variant`; ValueError naming the variants that have one"
