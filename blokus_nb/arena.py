@@ -234,7 +234,9 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
         else: result.losses += 1
         if sgf_dir is not None:
             names = [player_a.name if p in mine else player_b.name for p in range(v.n_players)]
-            props = {'PB': names[0], 'PW': names[1]} if v.n_players == 2 else {}
+            if v.n_players == 2: props = {'PB': names[0], 'PW': names[1]}
+            elif seating == 'teams': props = {'GM': 'Blokus Two-Player', 'PB': names[0], 'PW': names[1]}   # Pentobi's Classic two a side
+            else: props = {f'P{p + 1}': n for p, n in enumerate(names)}
             save_sgf(s, sgf_dir / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf',
                      GC=' / '.join(f'{v.sgf_colors[p]}: {n}' for p, n in enumerate(names)), **props)
     return result

@@ -13,13 +13,13 @@ from numba import njit
 
 # %% auto #0
 __all__ = ['PIECE_SHAPES', 'PIECE_NAMES', 'PIECE_SIZES', 'N_PIECES', 'ALL_PIECES', 'ORIENT_PIECE', 'ORIENT_CELLS', 'N_ORIENTS',
-           'SHAPE_TO_ORIENT', 'VARIANTS', 'Move', 'sym_cell', 'normalize_cells', 'Variant', 'get_variant', 'make_move',
-           'move_orient', 'move_piece', 'move_cells', 'move_to_action', 'action_to_move', 'hand_score',
-           'outcome_from_scores', 'State', 'new_game', 'generate_moves', 'format_cell', 'format_move', 'parse_cell',
-           'parse_move', 'random_game', 'batch_legal_actions', 'legal_action_mask', 'n_planes', 'encode_batch',
-           'encode', 'state_rows', 'rows_to_bitboards', 'valid_symmetries', 'transform_move', 'transform_action',
-           'transform_state', 'action_permutation', 'transform_planes', 'to_sgf', 'from_sgf', 'save_sgf', 'load_sgf',
-           'check_invariants', 'demo']
+           'SHAPE_TO_ORIENT', 'VARIANTS', 'Move', 'SGF_GAME_ALIASES', 'sym_cell', 'normalize_cells', 'Variant',
+           'get_variant', 'make_move', 'move_orient', 'move_piece', 'move_cells', 'move_to_action', 'action_to_move',
+           'hand_score', 'outcome_from_scores', 'State', 'new_game', 'generate_moves', 'format_cell', 'format_move',
+           'parse_cell', 'parse_move', 'random_game', 'batch_legal_actions', 'legal_action_mask', 'n_planes',
+           'encode_batch', 'encode', 'state_rows', 'rows_to_bitboards', 'valid_symmetries', 'transform_move',
+           'transform_action', 'transform_state', 'action_permutation', 'transform_planes', 'sgf_games', 'to_sgf',
+           'from_sgf', 'save_sgf', 'load_sgf', 'check_invariants', 'demo']
 
 # %% ../nbs/00_engine.ipynb #6301c251
 PIECE_SHAPES = {
@@ -746,10 +746,20 @@ def transform_planes(planes:np.ndarray, sym:int) -> np.ndarray:
     return out
 
 # %% ../nbs/00_engine.ipynb #5131896c
+SGF_GAME_ALIASES = {'Blokus Two-Player': 'classic'}   # other GM names of our variants: Pentobi's Classic two a side
+
+def sgf_games(variant) -> list:
+    "The GM names a record of `variant` may carry: its own first, then its aliases"
+    v = get_variant(variant)
+    return [v.sgf_game] + [g for g, name in SGF_GAME_ALIASES.items() if name == v.name]
+
 def to_sgf(state:State, **properties) -> str:
-    "The game leading to `state` as Pentobi .blksgf text; extra root properties such as `PB='net'` are added"
+    """The game leading to `state` as Pentobi .blksgf text; extra root properties such as `PB='net'` are added
+    (`GM='Blokus Two-Player'` marks a Classic game played two a side)"""
     v = state.variant
     root = {'FF': '4', 'CA': 'UTF-8', 'AP': 'blokus_nb', 'GM': v.sgf_game, **{k: str(x) for k, x in properties.items()}}
+    if root['GM'] not in sgf_games(v):
+        raise ValueError(f"GM[{root['GM']}] is not a name of {v.name}; allowed: {', '.join(sgf_games(v))}")
     head = '(;GM[' + _sgf_escape(root.pop('GM')) + ']' + ''.join(f'{k}[{_sgf_escape(x)}]' for k, x in root.items())
     body = ''.join(f'\n;{v.sgf_colors[p]}[{format_move(v, m)}]' for p, m in state.moves)
     return head + body + ')\n'
@@ -791,7 +801,7 @@ def from_sgf(text:str) -> State:
     "Replay a Pentobi .blksgf game (its main line); `ValueError` naming the first bad move"
     nodes = _sgf_nodes(text)
     game = nodes[0].get('GM', [''])[0].strip()
-    by_game = {v.sgf_game: v for v in VARIANTS.values()}
+    by_game = {g: v for v in VARIANTS.values() for g in sgf_games(v)}
     if game not in by_game:
         raise ValueError(f"unsupported game GM[{game}]: supported are {', '.join(f'GM[{g}]' for g in by_game)}")
     v = by_game[game]

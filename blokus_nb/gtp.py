@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['GAME_NAMES', 'GTP_SIMULATIONS', 'GTPError', 'parse_color', 'color_name', 'with_mover', 'GTPEngine',
+__all__ = ['GAME_NAMES', 'TEAM_GAMES', 'GTP_SIMULATIONS', 'GTPError', 'parse_color', 'color_name', 'with_mover', 'GTPEngine',
            'engine_from_args', 'main', 'GTPPlayer']
 
 # %% ../nbs/07_gtp.ipynb #2ef583b5
@@ -14,13 +14,13 @@ import argparse, queue, shlex, subprocess, sys, threading, time
 from collections import deque
 from pathlib import Path
 from . import __version__
-from .engine import State, VARIANTS, get_variant, new_game, format_move, parse_move
+from .engine import State, VARIANTS, get_variant, new_game, format_move, parse_move, sgf_games
 from .arena import Player, make_player
 from .mcts import GUMBEL_ACTIONS
 
 # %% ../nbs/07_gtp.ipynb #d0bc0482
-GAME_NAMES = {v.sgf_game: name for name, v in VARIANTS.items()}   # 'Blokus Duo' -> 'duo', 'Blokus' -> 'classic'
-GAME_NAMES['Blokus Two-Player'] = 'classic'   # Pentobi's two-player Classic: the same board, rules and colours, two a side (the points are the controller's to add)
+GAME_NAMES = {g: v.name for v in VARIANTS.values() for g in sgf_games(v)}   # 'Blokus Duo' -> 'duo', 'Blokus' and 'Blokus Two-Player' -> 'classic'
+TEAM_GAMES = ('Blokus Two-Player',)   # Pentobi's two-player Classic: one player holds colours 1 and 3, the other 2 and 4, and plays for their sum
 
 _COLOR_WORDS = {'duo': {'b': 0, 'black': 0, 'blue': 0, 'w': 1, 'white': 1, 'green': 1},
                 'classic': {'1': 0, 'blue': 0, '2': 1, 'yellow': 1, '3': 2, 'red': 2, '4': 3, 'green': 3}}
@@ -52,11 +52,15 @@ def with_mover(state:State, player:int) -> State:
 # %% ../nbs/07_gtp.ipynb #909c791d
 class GTPEngine:
     "A Pentobi-dialect GTP engine playing with `player_for(variant_name)`'s moves"
-    def __init__(self, player_for, # a `Player`, or a function from a variant name to a `Player`
-                 variant:str='duo', name:str='blokus_nb'):
-        self._player_for = player_for if callable(player_for) and not isinstance(player_for, Player) else (lambda _: player_for)
+    def __init__(self, player_for, # a `Player`, or a function from a variant name to a `Player` (called with `teams=True` for a two-a-side game)
+                 variant:str='duo', name:str='blokus_nb',
+                 game:str=None): # the game at start-up as `set_game` names it (e.g. 'Blokus Two-Player'); None: `variant`'s own
+        self._player_for = player_for if callable(player_for) and not isinstance(player_for, Player) else (lambda _, teams=False: player_for)
         self.name, self.players, self.done = name, {}, False
-        self._set_variant(get_variant(variant).name)
+        v = get_variant(variant)
+        if game is not None and GAME_NAMES.get(game) != v.name:
+            raise ValueError(f'game {game!r} is not {v.name}; {v.name} is played as {", ".join(repr(g) for g in sgf_games(v))}')
+        self._set_variant(v.name, game or v.sgf_game)
         self.commands = {'protocol_version': lambda a: '2', 'name': lambda a: self.name, 'version': lambda a: __version__,
                          'known_command': lambda a: str(self._arg(a, 0, 'command') in self.commands).lower(),
                          'list_commands': lambda a: '\n'.join(sorted(self.commands)), 'quit': self._quit,
@@ -65,13 +69,20 @@ class GTPEngine:
                          'undo': self._undo, 'all_legal': self._all_legal, 'final_score': self._final_score,
                          'showboard': lambda a: '\n' + str(self.state), 'cputime': lambda a: f'{time.process_time():.3f}'}
 
-    def player(self) -> Player:
-        "The player for the current variant (built on first use)"
-        if self.variant not in self.players: self.players[self.variant] = self._player_for(self.variant)
-        return self.players[self.variant]
+    @property
+    def teams(self) -> bool:
+        "Whether the current game is played two a side (`TEAM_GAMES`): each player's colours then play for their sum"
+        return self.game in TEAM_GAMES
 
-    def _set_variant(self, variant:str):
-        self.variant, self.state, self.history = variant, new_game(variant), []
+    def player(self) -> Player:
+        "The player for the current game (built on first use)"
+        key = (self.variant, self.teams)
+        if key not in self.players:
+            self.players[key] = self._player_for(self.variant, teams=True) if self.teams else self._player_for(self.variant)
+        return self.players[key]
+
+    def _set_variant(self, variant:str, game:str):
+        self.variant, self.game, self.state, self.history = variant, game, new_game(variant), []
         self.player()
 
     @staticmethod
@@ -87,10 +98,10 @@ class GTPEngine:
         game = ' '.join(args)
         if game not in GAME_NAMES:
             raise GTPError(f'unsupported game {game!r}; this engine plays {", ".join(repr(g) for g in GAME_NAMES)}')
-        old = self.variant, self.state, self.history
-        try: self._set_variant(GAME_NAMES[game])
-        except ValueError as e:
-            self.variant, self.state, self.history = old
+        old = self.variant, self.game, self.state, self.history
+        try: self._set_variant(GAME_NAMES[game], game)
+        except (ValueError, TypeError) as e:   # TypeError: a player function that does not take `teams`
+            self.variant, self.game, self.state, self.history = old
             raise GTPError(f'cannot play {game}: {e}') from None
         return ''
 
@@ -134,6 +145,7 @@ class GTPEngine:
 
     def _final_score(self, args):
         scores = self.state.scores()
+        if self.teams: scores = [scores[0] + scores[2], scores[1] + scores[3]]   # two a side: as Pentobi, B is colours 1 and 3
         if len(scores) > 2: return ' '.join(str(89 + s) for s in scores)
         diff = scores[0] - scores[1]
         return '0' if diff == 0 else f'B+{diff}' if diff > 0 else f'W+{-diff}'
@@ -169,7 +181,8 @@ def engine_from_args(argv=None) -> GTPEngine:
                                      description="A Blokus engine speaking Pentobi's GTP dialect on standard input and output.")
     parser.add_argument('--checkpoint', default=None, help='a network saved by save_net (plays its own variant); default: the network that ships (load_pretrained)')
     parser.add_argument('--player', default=None, help='random, greedy, mcts or pretrained instead of a network file')
-    parser.add_argument('--variant', default=None, choices=list(VARIANTS), help='the game at start-up (default: the network\'s, else duo)')
+    parser.add_argument('--variant', default=None, choices=[*VARIANTS, 'classic_2'],
+                        help="the game at start-up (default: the network's, else duo); classic_2: Classic two a side, Pentobi's Blokus Two-Player")
     parser.add_argument('--simulations', type=int, default=GTP_SIMULATIONS, help=f'search simulations per move (default {GTP_SIMULATIONS})')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
                         help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
@@ -179,6 +192,8 @@ def engine_from_args(argv=None) -> GTPEngine:
     if args.checkpoint is None and args.player is None: args.player = 'pretrained'   # the network that ships with the package
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
+    game = 'Blokus Two-Player' if args.variant == 'classic_2' else None   # Pentobi's name for Classic two a side (its --game classic_2)
+    if game: args.variant = 'classic'
     if args.checkpoint is not None:
         from blokus_nb.net import load_net
         if not Path(args.checkpoint).is_file(): parser.error(f'no such checkpoint: {args.checkpoint}')
@@ -189,7 +204,7 @@ def engine_from_args(argv=None) -> GTPEngine:
     else:
         if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
-    return GTPEngine(lambda v: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions), variant)
+    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams), variant, game=game)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"

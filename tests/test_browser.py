@@ -457,7 +457,7 @@ def test_whole_classic_game(chromium):
     """play('classic') in JupyterLab, a whole game: the person's colour (blue) clicked move by move (the biggest piece that fits,
     turned with the rotate and flip buttons), the AI answering for the other three colours with the default opponent (the network
     that ships), to the final score line; what the board shows is a legal game throughout"""
-    from blokus_nb.engine import new_game, move_cells, format_cell, ORIENT_PIECE, PIECE_SIZES
+    from blokus_nb.engine import new_game, move_cells, format_cell, ORIENT_PIECE, PIECE_SIZES, PIECE_NAMES
     from blokus_nb.viz import PLAYER_COLORS
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix='blokus-classic-game-'))
@@ -480,7 +480,7 @@ def test_whole_classic_game(chromium):
                 move = max(state.legal_moves(), key=lambda m: PIECE_SIZES[ORIENT_PIECE[m >> 10]])
                 piece = ORIENT_PIECE[move >> 10]
                 rotations, flip = _clicks_to(state.variant, piece, move >> 10)
-                page.locator(f'.blokus-play .blokus-piece-{_piece_name(piece)}').click()
+                page.locator(f'.blokus-play .blokus-piece-{PIECE_NAMES[piece]}').click()
                 if flip: page.locator('.blokus-play .blokus-flip').click()
                 for _ in range(rotations): page.locator('.blokus-play .blokus-rotate').click()
                 r, c = sorted(move_cells(state.variant, move))[0]       # the piece's marked square goes where the click is
@@ -502,8 +502,3 @@ def test_whole_classic_game(chromium):
             assert 'blokus_nb network' in message, f'the default Classic opponent is not the network that ships: {message}'
             assert not widget_errors(page, LAB)
     finally: shutil.rmtree(root, ignore_errors=True)
-
-
-def _piece_name(piece:int) -> str:
-    from blokus_nb.engine import PIECE_NAMES
-    return PIECE_NAMES[piece]
