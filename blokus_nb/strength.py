@@ -248,7 +248,7 @@ def main(argv=None) -> int:
     "The command line: a ladder of matches against Pentobi, one JSON line per level and one for the rating; returns the exit status"
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench strength',
                                      description="Measure a player against Pentobi's levels (seat-balanced matches) and fit a rating on Pentobi's scale.")
-    parser.add_argument('player', help='a network file (save_net or a training checkpoint), or random, greedy, mcts')
+    parser.add_argument('player', help='a network file (save_net or a training checkpoint), pretrained (the network that ships), or random, greedy, mcts')
     parser.add_argument('--levels', default='1-5', help='Pentobi levels: 1-5 or 1,3,5 (default 1-5)')
     parser.add_argument('--games', type=int, default=40, help='games per level (default 40)')
     parser.add_argument('--simulations', type=int, default=200, help="the player's search simulations per move (default 200)")
