@@ -254,7 +254,7 @@ def main(argv=None) -> int:
     parser.add_argument('--simulations', type=int, default=200, help="the player's search simulations per move (default 200)")
     parser.add_argument('--variant', default='duo', choices=['duo', 'classic'])
     parser.add_argument('--pentobi', default=None, help='path of pentobi-gtp (default: $PENTOBI_GTP, then the PATH)')
-    parser.add_argument('--books', default=None, help="Pentobi's opening_books folder (default: $PENTOBI_BOOKS; none: --nobook)")
+    parser.add_argument('--books', default=None, help="Pentobi's opening_books folder (default: $PENTOBI_BOOKS; with neither, Pentobi plays without books, --nobook)")
     parser.add_argument('--engines', type=int, default=2, help='copies of Pentobi thinking in parallel (default 2)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
