@@ -14,7 +14,7 @@ __all__ = ['SEATINGS', 'Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer',
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
-from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier
+from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier, TEAM_GAME
 from .net import BlokusNet
 from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, ask_evaluator, GUMBEL_ACTIONS
 
@@ -235,7 +235,7 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
         if sgf_dir is not None:
             names = [player_a.name if p in mine else player_b.name for p in range(v.n_players)]
             if v.n_players == 2: props = {'PB': names[0], 'PW': names[1]}
-            elif seating == 'teams': props = {'GM': 'Blokus Two-Player', 'PB': names[0], 'PW': names[1]}   # Pentobi's Classic two a side
+            elif seating == 'teams': props = {'GM': TEAM_GAME, 'PB': names[0], 'PW': names[1]}   # Pentobi's Classic two a side
             else: props = {f'P{p + 1}': n for p, n in enumerate(names)}
             save_sgf(s, sgf_dir / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf',
                      GC=' / '.join(f'{v.sgf_colors[p]}: {n}' for p, n in enumerate(names)), **props)

@@ -13,13 +13,13 @@ from numba import njit
 
 # %% auto #0
 __all__ = ['PIECE_SHAPES', 'PIECE_NAMES', 'PIECE_SIZES', 'N_PIECES', 'ALL_PIECES', 'ORIENT_PIECE', 'ORIENT_CELLS', 'N_ORIENTS',
-           'SHAPE_TO_ORIENT', 'VARIANTS', 'Move', 'SGF_GAME_ALIASES', 'sym_cell', 'normalize_cells', 'Variant',
-           'get_variant', 'make_move', 'move_orient', 'move_piece', 'move_cells', 'move_to_action', 'action_to_move',
-           'hand_score', 'outcome_from_scores', 'State', 'new_game', 'generate_moves', 'format_cell', 'format_move',
-           'parse_cell', 'parse_move', 'random_game', 'batch_legal_actions', 'legal_action_mask', 'n_planes',
-           'encode_batch', 'encode', 'state_rows', 'rows_to_bitboards', 'valid_symmetries', 'transform_move',
-           'transform_action', 'transform_state', 'action_permutation', 'transform_planes', 'sgf_games', 'to_sgf',
-           'from_sgf', 'save_sgf', 'load_sgf', 'check_invariants', 'demo']
+           'SHAPE_TO_ORIENT', 'VARIANTS', 'Move', 'TEAM_GAME', 'SGF_GAME_ALIASES', 'sym_cell', 'normalize_cells',
+           'Variant', 'get_variant', 'make_move', 'move_orient', 'move_piece', 'move_cells', 'move_to_action',
+           'action_to_move', 'hand_score', 'outcome_from_scores', 'State', 'new_game', 'generate_moves', 'format_cell',
+           'format_move', 'parse_cell', 'parse_move', 'random_game', 'batch_legal_actions', 'legal_action_mask',
+           'n_planes', 'encode_batch', 'encode', 'state_rows', 'rows_to_bitboards', 'valid_symmetries',
+           'transform_move', 'transform_action', 'transform_state', 'action_permutation', 'transform_planes',
+           'sgf_games', 'to_sgf', 'from_sgf', 'save_sgf', 'load_sgf', 'check_invariants', 'demo']
 
 # %% ../nbs/00_engine.ipynb #6301c251
 PIECE_SHAPES = {
@@ -746,7 +746,8 @@ def transform_planes(planes:np.ndarray, sym:int) -> np.ndarray:
     return out
 
 # %% ../nbs/00_engine.ipynb #5131896c
-SGF_GAME_ALIASES = {'Blokus Two-Player': 'classic'}   # other GM names of our variants: Pentobi's Classic two a side
+TEAM_GAME = 'Blokus Two-Player'   # Pentobi's name (GTP set_game, SGF GM) for Classic two a side: colours 1 and 3 against 2 and 4
+SGF_GAME_ALIASES = {TEAM_GAME: 'classic'}   # other GM names of our variants
 
 def sgf_games(variant) -> list:
     "The GM names a record of `variant` may carry: its own first, then its aliases"

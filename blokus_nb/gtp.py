@@ -14,13 +14,13 @@ import argparse, queue, shlex, subprocess, sys, threading, time
 from collections import deque
 from pathlib import Path
 from . import __version__
-from .engine import State, VARIANTS, get_variant, new_game, format_move, parse_move, sgf_games
+from .engine import State, VARIANTS, get_variant, new_game, format_move, parse_move, sgf_games, TEAM_GAME
 from .arena import Player, make_player
 from .mcts import GUMBEL_ACTIONS
 
 # %% ../nbs/07_gtp.ipynb #d0bc0482
 GAME_NAMES = {g: v.name for v in VARIANTS.values() for g in sgf_games(v)}   # 'Blokus Duo' -> 'duo', 'Blokus' and 'Blokus Two-Player' -> 'classic'
-TEAM_GAMES = ('Blokus Two-Player',)   # Pentobi's two-player Classic: one player holds colours 1 and 3, the other 2 and 4, and plays for their sum
+TEAM_GAMES = (TEAM_GAME,)   # Pentobi's two-player Classic: one player holds colours 1 and 3, the other 2 and 4, and plays for their sum
 
 _COLOR_WORDS = {'duo': {'b': 0, 'black': 0, 'blue': 0, 'w': 1, 'white': 1, 'green': 1},
                 'classic': {'1': 0, 'blue': 0, '2': 1, 'yellow': 1, '3': 2, 'red': 2, '4': 3, 'green': 3}}
@@ -192,7 +192,7 @@ def engine_from_args(argv=None) -> GTPEngine:
     if args.checkpoint is None and args.player is None: args.player = 'pretrained'   # the network that ships with the package
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
-    game = 'Blokus Two-Player' if args.variant == 'classic_2' else None   # Pentobi's name for Classic two a side (its --game classic_2)
+    game = TEAM_GAME if args.variant == 'classic_2' else None   # Pentobi's name for Classic two a side (its --game classic_2)
     if game: args.variant = 'classic'
     if args.checkpoint is not None:
         from blokus_nb.net import load_net

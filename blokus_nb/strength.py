@@ -14,7 +14,7 @@ __all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_H
 import argparse, json, math, os, shutil, stat, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from .engine import get_variant
+from .engine import get_variant, TEAM_GAME
 from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir, SEATINGS
 from .mcts import GUMBEL_ACTIONS
 from .gtp import GTPPlayer, GTPError
@@ -32,7 +32,7 @@ def level_rating(variant, level:int) -> float:
 
 # %% ../nbs/08_strength.ipynb #e61cea6e
 PENTOBI_GAMES = {('duo', 'teams'): 'duo', ('duo', 'one'): 'duo', ('classic', 'teams'): 'classic_2', ('classic', 'one'): 'classic'}
-PENTOBI_GAME_TITLES = {'duo': 'Blokus Duo', 'classic_2': 'Blokus Two-Player', 'classic': 'Blokus'}   # their names in GTP's set_game and in SGF
+PENTOBI_GAME_TITLES = {'duo': 'Blokus Duo', 'classic_2': TEAM_GAME, 'classic': 'Blokus'}   # their names in GTP's set_game and in SGF
 
 def pentobi_game(variant, seating:str='teams') -> str:
     "Pentobi's game (its --game value) for a match of `variant` with this seating (see `seats_of_a`)"
