@@ -424,7 +424,9 @@ def _clicks_to(variant, piece:int, orient:int) -> tuple:
 
 def _catch_up(state, page, colors):
     """`state` advanced by the moves the board shows and `state` lacks, in turn order: each colour's new cells, read off the board, split
-    into pieces (a colour's pieces never share an edge; when the person has no move left, a colour may have played twice since)"""
+    into pieces (a colour's pieces never share an edge; when the person has no move left, a colour may have played twice since). When a
+    colour shows several new pieces, the board cannot say in which order they came, and the order decides one thing: whether the
+    monomino came last (5 bonus points); so the final score is checked against the game as the save button writes it"""
     from blokus_nb.engine import parse_move, parse_cell, format_cell
     while not state.is_over:
         p = state.to_move
@@ -457,7 +459,7 @@ def test_whole_classic_game(chromium):
     """play('classic') in JupyterLab, a whole game: the person's colour (blue) clicked move by move (the biggest piece that fits,
     turned with the rotate and flip buttons), the AI answering for the other three colours with the default opponent (the network
     that ships), to the final score line; what the board shows is a legal game throughout"""
-    from blokus_nb.engine import new_game, move_cells, format_cell, ORIENT_PIECE, PIECE_SIZES, PIECE_NAMES
+    from blokus_nb.engine import new_game, move_cells, format_cell, ORIENT_PIECE, PIECE_SIZES, PIECE_NAMES, load_sgf
     from blokus_nb.viz import PLAYER_COLORS
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix='blokus-classic-game-'))
@@ -493,8 +495,14 @@ def test_whole_classic_game(chromium):
             board.screenshot(path=str(ARTIFACTS / 'classic_game_end.png'))
             state = _catch_up(state, page, colors)
             assert state.is_over, (state, message)
-            scores = state.scores()
             assert message.startswith('Game over: '), message
+            page.locator('.blokus-play .blokus-save').click()         # the game as the widget recorded it, moves in the order played
+            page.wait_for_function("() => document.querySelector('.blokus-play .blokus-message').innerText.startsWith('Saved the game to')",
+                                   timeout=30_000)
+            record = load_sgf(root / 'game.blksgf')
+            assert record.is_over and record.occ == state.occ, ('the saved game is not the one the board shows', record.moves, state.moves)
+            assert sorted(record.moves) == sorted(state.moves), (record.moves, state.moves)
+            scores = record.scores()
             for p, name in enumerate(('blue', 'yellow', 'red', 'green')): assert f'({name}) {scores[p]:+d}' in message, (p, scores, message)
             others = max(scores[1:])
             assert (message.endswith(f'You win by {scores[0] - others}.') if scores[0] > others else
