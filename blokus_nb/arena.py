@@ -144,6 +144,8 @@ class ArenaResult:
     def mean_points(self) -> float: return float(np.mean(self.points)) if self.points else 0.0
     @property
     def mean_place(self) -> float: return float(np.mean(self.places)) if self.places else 0.0
+    @property
+    def distinct_games(self) -> int: return len({s.moves for s, _ in self.games})   # games whose moves differ (deterministic players repeat games)
 
     def seconds_per_move(self, side:str) -> float:
         "The wall time side 'a' or 'b' spent choosing its moves, per move: the whole machine's time, as both sides think in turn"
@@ -155,13 +157,14 @@ class ArenaResult:
         lo, hi = self.ci95
         return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'seating': self.seating, 'games': self.n, 'wins': self.wins,
                 'draws': self.draws, 'losses': self.losses, 'score': round(self.score, 4),
-                'ci95': [round(lo, 4), round(hi, 4)], 'mean_score_diff': round(self.mean_score_diff, 2),
+                'ci95': [round(lo, 4), round(hi, 4)], 'distinct_games': self.distinct_games, 'mean_score_diff': round(self.mean_score_diff, 2),
                 'mean_points': round(self.mean_points, 2), 'mean_place': round(self.mean_place, 3),
                 'seconds_per_move_a': round(self.seconds_per_move('a'), 4), 'seconds_per_move_b': round(self.seconds_per_move('b'), 4)}
 
     def __str__(self):
         lo, hi = self.ci95
-        return (f'{self.player_a} vs {self.player_b} ({self.variant}, {self.n} games): +{self.wins} ={self.draws} -{self.losses}, '
+        repeats = f', only {self.distinct_games} distinct' if self.games and self.distinct_games < self.n else ''
+        return (f'{self.player_a} vs {self.player_b} ({self.variant}, {self.n} games{repeats}): +{self.wins} ={self.draws} -{self.losses}, '
                 f'score {self.score:.3f} [95% CI {lo:.3f}-{hi:.3f}], mean score difference {self.mean_score_diff:+.1f}, '
                 + (f'mean place {self.mean_place:.2f} of 4, mean points {self.mean_points:.1f}, ' if self.seating == 'one' and self.variant == 'classic' else '')
                 + f'seconds per move {self.seconds_per_move("a"):.3f} vs {self.seconds_per_move("b"):.3f}')
@@ -198,11 +201,12 @@ def prepare_sgf_dir(sgf_dir) -> Path:
     return path
 
 def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
-          opening_plies:int=0, # each pair of games starts from the same `opening_plies` random moves (see above)
+          opening_plies:int=None, # each pair of games starts from the same `opening_plies` random moves; None: one per colour, 0: the empty board
           seed:int=0, seating:str='teams') -> ArenaResult: # 'teams' or 'one' (see `seats_of_a`)
     "Play `n_games` seat-balanced games of `variant` between two players, all at once; results from `player_a`'s side"
     v = get_variant(variant)
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
+    if opening_plies is None: opening_plies = v.n_players                # each colour's first move random (see above)
     if not isinstance(opening_plies, int) or opening_plies < 0: raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
     sgf_dir = prepare_sgf_dir(sgf_dir)
     seats = [seats_of_a(v, g, seating) for g in range(n_games)]
@@ -275,7 +279,8 @@ def main(argv=None):
     parser.add_argument('--games', type=int, default=20, help='number of games (default 20)')
     parser.add_argument('--simulations', type=int, default=100, help='simulations per move of search players (default 100)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
+    parser.add_argument('--opening-plies', type=int, default=None,
+                        help='each pair of games starts from this many random moves (default: one per colour, 2 in Duo, 4 in Classic; 0: the empty board)')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
                         help=f'search players use a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, as training and the ladder; 0: PUCT)')
     parser.add_argument('--seating', default='teams', choices=SEATINGS,
@@ -284,7 +289,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
-    if args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
+    if args.opening_plies is not None and args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     try:
         prepare_sgf_dir(args.sgf_dir)

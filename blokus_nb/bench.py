@@ -536,6 +536,7 @@ def main(argv=None):
         status = strength_main(argv[1:])
         if status: sys.exit(status)
         return
+    from blokus_nb.train import PRESETS as TRAIN_PRESETS
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench', description='Benchmarks for blokus_nb.',
                                      epilog='python -m blokus_nb.bench strength PLAYER --help: the ladder against Pentobi (see blokus_nb.strength)')
     parser.add_argument('which', nargs='+', choices=list(BENCHMARKS), help='benchmarks to run')
@@ -548,6 +549,9 @@ def main(argv=None):
                         help='search: free = everything but the network (CPU µs per simulation); selfplay: instant = a GPU that is never the bottleneck')
     parser.add_argument('--minutes', type=float, default=None, help='learn: minutes of training (default 20)')
     parser.add_argument('--levels', default=None, help="learn: Pentobi levels of the final ladder, e.g. 1-5 (default 1-5; 0: none)")
+    parser.add_argument('--preset', default=None, choices=list(TRAIN_PRESETS), help="learn: the training preset (default 'cpu')")
+    parser.add_argument('--seed', type=int, default=None, help='learn: the run\'s seed (default 0)')
+    parser.add_argument('--run-dir', default=None, help='learn: the folder of the run\'s checkpoints and trained_net.pt (default: a new temporary folder)')
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1: parser.error(f'--repeats must be >= 1, got {args.repeats}')
     extra = {k: v for k, v in (('modes', args.modes), ('repeats', args.repeats)) if v is not None}
@@ -558,8 +562,10 @@ def main(argv=None):
         if len(args.which) != 1 or args.evaluator not in allowed.get(args.which[0], ()):
             parser.error('--evaluator free applies to the search benchmark, --evaluator instant to selfplay (and net to both)')
         extra['evaluator'] = args.evaluator
-    if (args.minutes is not None or args.levels is not None) and args.which != ['learn']:
-        parser.error('--minutes and --levels apply to the learn benchmark only')
+    learn_options = {'minutes': args.minutes, 'levels': args.levels, 'preset': args.preset, 'seed': args.seed, 'run_dir': args.run_dir}
+    if any(v is not None for v in learn_options.values()) and args.which != ['learn']:
+        parser.error('--minutes, --levels, --preset, --seed and --run-dir apply to the learn benchmark only')
+    extra.update({k: v for k, v in learn_options.items() if k in ('preset', 'seed', 'run_dir') and v is not None})
     if args.minutes is not None:
         if args.minutes <= 0: parser.error(f'--minutes must be > 0, got {args.minutes}')
         extra['minutes'] = args.minutes

@@ -217,7 +217,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                 'level': level, 'level_rating': level_rating(v, level), 'games': r.n, 'wins': r.wins, 'draws': r.draws, 'losses': r.losses, 'score': round(r.score, 4),
                 'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2), 'mean_points': round(r.mean_points, 2),
                 **({'mean_place': round(r.mean_place, 3), 'opponents': opponents} if opponents > 1 else {}),
-                'distinct_games': len({s.moves for s, _ in r.games}), 'simulations': simulations if getattr(me, 'config', None) is not None else None, 'book': book is not None,
+                'distinct_games': r.distinct_games, 'simulations': simulations if getattr(me, 'config', None) is not None else None, 'book': book is not None,
                 'seconds': round(time.perf_counter() - t0, 1),
                 # each side's wall time per move with the machine to itself (the sides think in turn): our batched search, and
                 # Pentobi's `engines` copies thinking in parallel; then one Pentobi copy's own time per move (one game, one thread)
