@@ -562,10 +562,9 @@ def main(argv=None):
         if len(args.which) != 1 or args.evaluator not in allowed.get(args.which[0], ()):
             parser.error('--evaluator free applies to the search benchmark, --evaluator instant to selfplay (and net to both)')
         extra['evaluator'] = args.evaluator
-    learn_options = {'minutes': args.minutes, 'levels': args.levels, 'preset': args.preset, 'seed': args.seed, 'run_dir': args.run_dir}
-    if any(v is not None for v in learn_options.values()) and args.which != ['learn']:
+    if any(v is not None for v in (args.minutes, args.levels, args.preset, args.seed, args.run_dir)) and args.which != ['learn']:
         parser.error('--minutes, --levels, --preset, --seed and --run-dir apply to the learn benchmark only')
-    extra.update({k: v for k, v in learn_options.items() if k in ('preset', 'seed', 'run_dir') and v is not None})
+    extra.update({k: v for k, v in (('preset', args.preset), ('seed', args.seed), ('run_dir', args.run_dir)) if v is not None})
     if args.minutes is not None:
         if args.minutes <= 0: parser.error(f'--minutes must be > 0, got {args.minutes}')
         extra['minutes'] = args.minutes

@@ -32,7 +32,7 @@ def level_rating(variant, level:int) -> float:
 
 # %% ../nbs/08_strength.ipynb #e61cea6e
 PENTOBI_GAMES = {('duo', 'teams'): 'duo', ('duo', 'one'): 'duo', ('classic', 'teams'): 'classic_2', ('classic', 'one'): 'classic'}
-PENTOBI_GAME_TITLES = {'duo': 'Blokus Duo', 'classic_2': TEAM_GAME, 'classic': 'Blokus'}   # their names in GTP's set_game and in SGF
+PENTOBI_GAME_TITLES = {'duo': get_variant('duo').sgf_game, 'classic_2': TEAM_GAME, 'classic': get_variant('classic').sgf_game}   # their names in GTP's set_game and in SGF
 
 def pentobi_game(variant, seating:str='teams') -> str:
     "Pentobi's game (its --game value) for a match of `variant` with this seating (see `seats_of_a`)"
