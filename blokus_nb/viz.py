@@ -158,7 +158,7 @@ def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics
     series = list(ARENA_SERIES) + [(k, f'vs Pentobi level {k[len("vs_pentobi_L"):]}', 'D', 0.3) for k in pentobi]
     for key, label, marker, dx in series:                 # each series its own marker and a small sideways offset: none hides another
         pts = [(h['iteration'] + 1 + dx, h[key]) for h in history if key in h]
-        if pts: ax.plot(*zip(*pts), marker=marker, markersize=6, alpha=0.85, label=label)
+        if pts: ax.plot(*zip(*pts), marker=marker, markersize=6, alpha=0.85, label=label, clip_on=False)   # the last iteration's markers whole
     ax.set_ylim(-0.05, 1.05); ax.set_title('arena score')
     ax.legend(fontsize=8) if ax.lines else ax.text(0.5, 0.5, 'no arena yet', ha='center', transform=ax.transAxes)
     for ax in axes.flat:

@@ -1,10 +1,12 @@
 """Regenerate the pictures in nbs/images used by the README and the docs' front page.
 
-    python tools/make_images.py [RUN_DIR [BENCH_OUTPUT]]
+    python tools/make_images.py [RUN_DIR [BENCH_OUTPUT [TITLE]]]
 
 Boards: a Duo and a Classic game between the greedy and random players (seeded), stopped half-way, last move outlined.
 Dashboard: `plot_history` of the run in RUN_DIR (its metrics.jsonl), e.g. the run that `python -m blokus_nb.bench learn` trains;
-with BENCH_OUTPUT (what that command printed), its final arena scores are drawn at the last iteration.
+with BENCH_OUTPUT (what that command printed, or its JSON lines), its final scores against random, greedy and Pentobi's
+levels are drawn at the last iteration.
+The dashboard's title gives the run's iterations and positions, after TITLE (what made the run) when given.
 """
 import json, sys
 from pathlib import Path
@@ -26,8 +28,9 @@ if len(sys.argv) > 1:
     history = [json.loads(line) for line in (Path(sys.argv[1]) / 'metrics.jsonl').read_text().splitlines() if line.strip()]
     if len(sys.argv) > 2:
         result = json.loads(Path(sys.argv[2]).read_text().strip().splitlines()[-1])
-        history[-1].update({k: result[k] for k in ('vs_random', 'vs_greedy') if k in result})
+        history[-1].update({k: v for k, v in result.items() if k in ('vs_random', 'vs_greedy') or k.startswith('vs_pentobi_L')})
     fig = plot_history(history)
-    fig.suptitle(f'{len(history)} iterations of the cpu preset on a 2-core CPU'); fig.tight_layout()
+    size = f'{len(history)} iterations, {sum(h["samples"] for h in history):,} positions'
+    fig.suptitle(f'{sys.argv[3]}: {size}' if len(sys.argv) > 3 else size); fig.tight_layout()
     fig.savefig(out / 'dashboard.png', dpi=72, bbox_inches='tight'); plt.close(fig)
 print('written:', ', '.join(sorted(p.name for p in out.glob('*.png'))))
