@@ -552,6 +552,8 @@ def main(argv=None):
     parser.add_argument('--preset', default=None, choices=list(TRAIN_PRESETS), help="learn: the training preset (default 'cpu')")
     parser.add_argument('--seed', type=int, default=None, help='learn: the run\'s seed (default 0)')
     parser.add_argument('--run-dir', default=None, help='learn: the folder of the run\'s checkpoints and trained_net.pt (default: a new temporary folder)')
+    parser.add_argument('--eval-pentobi-level', type=int, default=None,
+                        help="learn: the run's evaluations also play this Pentobi level, a line on its dashboard (default 0: none)")
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1: parser.error(f'--repeats must be >= 1, got {args.repeats}')
     extra = {k: v for k, v in (('modes', args.modes), ('repeats', args.repeats)) if v is not None}
@@ -562,9 +564,13 @@ def main(argv=None):
         if len(args.which) != 1 or args.evaluator not in allowed.get(args.which[0], ()):
             parser.error('--evaluator free applies to the search benchmark, --evaluator instant to selfplay (and net to both)')
         extra['evaluator'] = args.evaluator
-    if any(v is not None for v in (args.minutes, args.levels, args.preset, args.seed, args.run_dir)) and args.which != ['learn']:
-        parser.error('--minutes, --levels, --preset, --seed and --run-dir apply to the learn benchmark only')
-    extra.update({k: v for k, v in (('preset', args.preset), ('seed', args.seed), ('run_dir', args.run_dir)) if v is not None})
+    learn_only = (args.minutes, args.levels, args.preset, args.seed, args.run_dir, args.eval_pentobi_level)
+    if any(v is not None for v in learn_only) and args.which != ['learn']:
+        parser.error('--minutes, --levels, --preset, --seed, --run-dir and --eval-pentobi-level apply to the learn benchmark only')
+    if args.eval_pentobi_level is not None and args.eval_pentobi_level not in range(10):
+        parser.error(f'--eval-pentobi-level must be 0 (none) or a Pentobi level 1-9, got {args.eval_pentobi_level}')
+    extra.update({k: v for k, v in (('preset', args.preset), ('seed', args.seed), ('run_dir', args.run_dir),
+                                    ('eval_pentobi_level', args.eval_pentobi_level)) if v is not None})
     if args.minutes is not None:
         if args.minutes <= 0: parser.error(f'--minutes must be > 0, got {args.minutes}')
         extra['minutes'] = args.minutes
