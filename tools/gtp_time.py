@@ -1,18 +1,20 @@
 """Seconds per move as the GTP engine plays (one game at a time): the shipped Duo network with the engine's player (Gumbel root,
 tree kept) at N simulations against one copy of Pentobi at a level, with its books when $PENTOBI_BOOKS names them.
 Games alternate who starts. One JSON line per N: points, games, both sides' mean seconds per move.
+A fourth argument plays another network file in place of the shipped one.
 
     PENTOBI_GTP=.../pentobi-gtp PENTOBI_BOOKS=.../opening_books python tools/gtp_time.py 200,400,800 7 20
+    python tools/gtp_time.py 800 7 20 runs/cont/trained_net.pt
 
 Run it on an otherwise idle machine: both sides' times are wall times."""
 import json, os, sys
 from blokus_nb.arena import arena, make_player
 from blokus_nb.strength import EnginePool, pentobi_command, find_pentobi
 
-def main(sims_list, level:int=7, games:int=2):
+def main(sims_list, level:int=7, games:int=2, network:str='pretrained'):
     exe, books = find_pentobi(), os.environ.get('PENTOBI_BOOKS')
     for sims in sims_list:
-        me = make_player('pretrained', 'duo', sims, seed=0)
+        me = make_player(network, 'duo', sims, seed=0)
         ours = theirs = points = 0.0
         for g in range(games):
             with EnginePool([pentobi_command(level, 'duo', 100 + g, exe, books)], name=f'pentobi-L{level}') as pentobi:
@@ -21,8 +23,8 @@ def main(sims_list, level:int=7, games:int=2):
                 mine, other = ('a', 'b') if we_start else ('b', 'a')
                 points += r.score if we_start else 1 - r.score
                 ours += r.seconds_per_move(mine); theirs += r.seconds_per_move(other)
-        print(json.dumps({'simulations': sims, 'level': level, 'books': books is not None, 'games': games, 'points': points,
+        print(json.dumps({'network': network, 'simulations': sims, 'level': level, 'books': books is not None, 'games': games, 'points': points,
                           'ours_s_per_move': round(ours / games, 3), 'pentobi_s_per_move': round(theirs / games, 3)}), flush=True)
 
 if __name__ == '__main__':
-    main([int(x) for x in sys.argv[1].split(',')], *(int(a) for a in sys.argv[2:4]))
+    main([int(x) for x in sys.argv[1].split(',')], *(int(a) for a in sys.argv[2:4]), *sys.argv[4:5])
