@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['SEATINGS', 'Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer', 'MCTSPlayer', 'TeamEvaluator', 'wilson_interval',
-           'ArenaResult', 'seats_of_a', 'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
+__all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'SEATINGS', 'Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer',
+           'MCTSPlayer', 'TeamEvaluator', 'wilson_interval', 'ArenaResult', 'seats_of_a', 'random_openings',
+           'prepare_sgf_dir', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
@@ -58,20 +59,31 @@ class GreedyPlayer(Player):
     def choose_moves(self, states) -> list: return [self.choose_move(s) for s in states]
 
 # %% ../nbs/02a_arena.ipynb #6598c01d
+MIN_LEAF_BATCH = 8     # a search call evaluates at least this many leaves at once: one game collects 8 a round (virtual loss), 8 games 1 each
+CALIBRATION_SIMULATIONS = 64   # a timed player's first call measures its speed with a search this long (thrown away)
+
 class MCTSPlayer(Player):
-    "Batched search with a network or evaluator; `simulations=0` plays the raw policy"
+    "Batched search with a network or evaluator; `simulations=0` plays the raw policy; `seconds` turns the budget into time"
     def __init__(self, net, # a `BlokusNet` or any evaluator
                  simulations:int=100, config:SearchConfig=None, seed:int=0, name:str=None,
                  bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
                  gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
-                 teams:bool=False): # Classic's two-a-side game: each colour searches for its team's value (see `TeamEvaluator`)
+                 teams:bool=False, # Classic's two-a-side game: each colour searches for its team's value (see `TeamEvaluator`)
+                 seconds:float=None, # > 0: each call thinks about this long, its simulations set from the measured speed, at most `simulations`
+                 min_leaf_batch:int=MIN_LEAF_BATCH): # calls with fewer games collect more leaves per game and round (1: as `config` says)
+        if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
+        if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
         self.evaluator = NetEvaluator(net, bf16) if isinstance(net, BlokusNet) else net
         if teams: self.evaluator = TeamEvaluator(self.evaluator)
         self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
             simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}))
         self.rng = np.random.default_rng(seed)
-        self.name = name or (f'mcts{simulations}' if simulations else 'policy')
+        self.name = name or (f'mcts{simulations}' if simulations else 'policy') + (f'-{seconds:g}s' if seconds else '')
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
+        self.seconds, self.min_leaf_batch = seconds, min_leaf_batch
+        self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
+        self.calibration_seconds = 0.0  # with `seconds`: how long the first call's timing search took
+        self.last_simulations = None    # the simulations the first game's search got in the last call
 
     def _tree(self, state:State) -> SearchTree:
         "The kept tree of `state`'s game, advanced by the moves played since, when there is one; else a fresh tree"
@@ -82,11 +94,40 @@ class MCTSPlayer(Player):
             if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move): return tree
         return SearchTree(state, seed=self.rng.integers(2**63))
 
+    def _search_config(self, n_games:int) -> SearchConfig:
+        "The config of a call with `n_games` games: enough leaves per game and round to fill `min_leaf_batch`"
+        leaves = max(self.config.leaves_per_game, math.ceil(self.min_leaf_batch / n_games))
+        return self.config if leaves == self.config.leaves_per_game else self.config.replace(leaves_per_game=leaves)
+
+    def _budget(self, trees:list, config:SearchConfig) -> int:
+        "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in that time (1 to `simulations`)"
+        if not self.seconds or not config.simulations: return config.simulations
+        if self.rate is None:                                  # the first call: time a short search of fresh copies
+            n = min(config.simulations, CALIBRATION_SIMULATIONS)
+            t0 = time.perf_counter()
+            search([SearchTree(t.state, seed=0) for t in trees], self.evaluator, config.replace(simulations=n))
+            self.calibration_seconds = time.perf_counter() - t0
+            self.rate = n / max(self.calibration_seconds, 1e-6)
+        return int(min(config.simulations, max(1, self.rate * self.seconds)))
+
     def choose_moves(self, states) -> list:
         states = list(states)
+        started = time.perf_counter()
         trees = [self._tree(s) for s in states]
-        results = search(trees, self.evaluator, self.config, add_noise=self.config.dirichlet_fraction > 0)
+        config = self._search_config(len(trees))
+        calibrated = self.rate is not None
+        n = self._budget(trees, config)
+        if not calibrated and self.rate is not None: started += self.calibration_seconds   # the call's speed leaves the calibration out
+        config = config.replace(simulations=n) if n != config.simulations else config
+        deadline = started + self.seconds if self.seconds else None   # a search that would run over stops at the time (see `search`)
+        visits = trees[0].root.visits
+        results = search(trees, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
+        done = int(round(trees[0].root.visits - visits)) if n else 0
         moves = [choose_move(t.state, r, self.config, t.rng) for t, r in zip(trees, results)]
+        self.last_simulations = done
+        if self.seconds and done:               # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            self.rate = rate if self.rate is None or done < n else 0.5 * (self.rate + rate)
         self.kept = {}                                        # games not continued are dropped (their nodes are reclaimed)
         if self.config.reuse_tree:
             for t, m in zip(trees, moves):
@@ -247,7 +288,8 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS,
-                teams:bool=False) -> Player: # search players value each colour by its team's value (Classic two a side, see `TeamEvaluator`)
+                teams:bool=False, # search players value each colour by its team's value (Classic two a side, see `TeamEvaluator`)
+                seconds:float=None) -> Player: # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
     or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the
     ladder use) and keep their tree between moves; 0 gives the PUCT root"""
@@ -255,18 +297,20 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     tag = '' if gumbel_actions == GUMBEL_ACTIONS else '-puct' if not gumbel_actions else f'-gumbel{gumbel_actions}'
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
-    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions, teams=teams)
+    if seconds: tag += f'-{seconds:g}s'
+    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}',
+                                         gumbel_actions=gumbel_actions, teams=teams, seconds=seconds)
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
-                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams)
+                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
-                          gumbel_actions=gumbel_actions, teams=teams)
+                          gumbel_actions=gumbel_actions, teams=teams, seconds=seconds)
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
 
 def main(argv=None):

@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['GAME_NAMES', 'TEAM_GAMES', 'GTP_SIMULATIONS', 'GTPError', 'parse_color', 'color_name', 'with_mover', 'GTPEngine',
-           'engine_from_args', 'main', 'GTPPlayer']
+__all__ = ['GAME_NAMES', 'TEAM_GAMES', 'GTP_SECONDS', 'GTP_SIMULATIONS', 'GTPError', 'parse_color', 'color_name', 'with_mover',
+           'GTPEngine', 'engine_from_args', 'main', 'GTPPlayer']
 
 # %% ../nbs/07_gtp.ipynb #2ef583b5
 import argparse, queue, shlex, subprocess, sys, threading, time
@@ -173,7 +173,8 @@ class GTPEngine:
             if self.done: break
 
 # %% ../nbs/07_gtp.ipynb #2d3a4da6
-GTP_SIMULATIONS = 800   # the engine's default: under Pentobi level 7's time per move on a 2-core CPU (0.70-0.77 s against 0.81-1.05 s)
+GTP_SECONDS = 0.8        # the engine's time per move by default: under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.26 s, see above)
+GTP_SIMULATIONS = 4000   # the most simulations a move may use in that time (a fast machine); with --seconds 0, the number every move uses
 
 def engine_from_args(argv=None) -> GTPEngine:
     "The `GTPEngine` that the command line `argv` describes (see `main`)"
@@ -183,7 +184,10 @@ def engine_from_args(argv=None) -> GTPEngine:
     parser.add_argument('--player', default=None, help='random, greedy, mcts or pretrained instead of a network file')
     parser.add_argument('--variant', default=None, choices=[*VARIANTS, 'classic_2'],
                         help="the game at start-up (default: the network's, else duo); classic_2: Classic two a side, Pentobi's Blokus Two-Player")
-    parser.add_argument('--simulations', type=int, default=GTP_SIMULATIONS, help=f'search simulations per move (default {GTP_SIMULATIONS})')
+    parser.add_argument('--seconds', type=float, default=GTP_SECONDS,
+                        help=f'time per move: each move gets the simulations the measured speed fits in it (default {GTP_SECONDS}); 0: a fixed number, --simulations')
+    parser.add_argument('--simulations', type=int, default=GTP_SIMULATIONS,
+                        help=f'the most search simulations a move may use (default {GTP_SIMULATIONS}); with --seconds 0, the number every move uses')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
                         help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
     parser.add_argument('--seed', type=int, default=0)
@@ -191,6 +195,7 @@ def engine_from_args(argv=None) -> GTPEngine:
     if args.checkpoint is not None and args.player is not None: parser.error('give one of --checkpoint PATH and --player NAME, not both')
     if args.checkpoint is None and args.player is None: args.player = 'pretrained'   # the network that ships with the package
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
+    if not args.seconds >= 0: parser.error(f'--seconds must be >= 0 (0: a fixed number of simulations), got {args.seconds}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     game = TEAM_GAME if args.variant == 'classic_2' else None   # Pentobi's name for Classic two a side (its --game classic_2)
     if game: args.variant = 'classic'
@@ -204,7 +209,8 @@ def engine_from_args(argv=None) -> GTPEngine:
     else:
         if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
-    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams), variant, game=game)
+    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds or None),
+                     variant, game=game)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"

@@ -707,13 +707,15 @@ def run_steps(steps, evaluator):
     except StopIteration as stop:
         return stop.value
 
-def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None) -> list:
+def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None,
+           deadline:float=None) -> list:
     """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree.
     `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in the root's
-    action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`."""
-    return run_steps(search_steps(trees, config, add_noise, simulations), evaluator)
+    action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`. `deadline` (a
+    `time.perf_counter()` value): no new round starts after it, so the search may end with fewer simulations (at least one round)."""
+    return run_steps(search_steps(trees, config, add_noise, simulations, deadline), evaluator)
 
-def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None):
+def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None, deadline:float=None):
     "`search` as a generator: it yields the `Leaves` of each round, is sent their `Evaluation`, and returns the `SearchResult`s"
     if not trees: return []
     f = trees[0].forest
@@ -738,7 +740,9 @@ def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False
         leaf_node, leaf_tree, leaf_kind = np.zeros(K, np.int64), np.zeros(K, np.int64), np.zeros(K, np.int64)
         g = gumbel or _GumbelRoots.none()
         S, otab, offs, starts, piece_sizes = f.tables
-        while left.any():
+        rounds = 0
+        while left.any() and not (rounds and deadline is not None and time.perf_counter() >= deadline):
+            rounds += 1
             f.reserve(nodes=int(np.minimum(leaves, left).sum()))
             f.stamp += 1
             k, f.n_nodes = _select_round(roots, left, leaves, config.c_puct, vl, f.stamp, gumbel is not None, g.base, g.picks, g.fresh,
