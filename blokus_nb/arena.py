@@ -82,7 +82,6 @@ class MCTSPlayer(Player):
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
         self.seconds, self.min_leaf_batch = seconds, min_leaf_batch
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
-        self.calibration_seconds = 0.0  # with `seconds`: how long the first call's timing search took
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
     def _tree(self, state:State) -> SearchTree:
@@ -106,18 +105,15 @@ class MCTSPlayer(Player):
             n = min(config.simulations, CALIBRATION_SIMULATIONS)
             t0 = time.perf_counter()
             search([SearchTree(t.state, seed=0) for t in trees], self.evaluator, config.replace(simulations=n))
-            self.calibration_seconds = time.perf_counter() - t0
-            self.rate = n / max(self.calibration_seconds, 1e-6)
+            self.rate = n / max(time.perf_counter() - t0, 1e-6)
         return int(min(config.simulations, max(1, self.rate * self.seconds)))
 
     def choose_moves(self, states) -> list:
         states = list(states)
-        started = time.perf_counter()
         trees = [self._tree(s) for s in states]
         config = self._search_config(len(trees))
-        calibrated = self.rate is not None
-        n = self._budget(trees, config)
-        if not calibrated and self.rate is not None: started += self.calibration_seconds   # the call's speed leaves the calibration out
+        n = self._budget(trees, config)                       # the first timed call calibrates here; its clock starts after that
+        started = time.perf_counter()
         config = config.replace(simulations=n) if n != config.simulations else config
         deadline = started + self.seconds if self.seconds else None   # a search that would run over stops at the time (see `search`)
         visits = trees[0].root.visits
