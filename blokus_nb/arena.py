@@ -326,16 +326,20 @@ def main(argv=None):
     parser.add_argument('--seating', default='teams', choices=SEATINGS,
                         help="Classic: 'teams' (default) gives each player two colours, search players playing for the team; 'one' gives A one colour against three of B's")
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
+    parser.add_argument('--seconds', type=float, default=None,
+                        help='search players think this long a call (one call moves all the games where that player is to move), '
+                             'at most --simulations a game; equal time for both players (default: a fixed --simulations)')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.opening_plies is not None and args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
+    if args.seconds is not None and not args.seconds > 0: parser.error(f'--seconds must be > 0, got {args.seconds}')
     try:
         prepare_sgf_dir(args.sgf_dir)
         teams = args.seating == 'teams'
-        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams)
-        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams)
+        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds)
+        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams, args.seconds)
     except ValueError as e: parser.error(str(e))
     result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed, args.seating)
     print(result)

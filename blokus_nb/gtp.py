@@ -173,7 +173,7 @@ class GTPEngine:
             if self.done: break
 
 # %% ../nbs/07_gtp.ipynb #2d3a4da6
-GTP_SECONDS = 0.8        # the engine's time per move by default: under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.26 s, see above)
+GTP_SECONDS = 0.8        # the engine's time per move by default: under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.27 s, see above)
 GTP_SIMULATIONS = 4000   # the most simulations a move may use in that time (a fast machine); with --seconds 0, the number every move uses
 
 def engine_from_args(argv=None) -> GTPEngine:

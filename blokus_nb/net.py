@@ -15,7 +15,8 @@ __all__ = ['VALUE_HEADS', 'NET_SIZES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 
            'Evaluation', 'legal_softmax', 'legal_index', 'softmax_at', 'as_precision', 'autocast_dtype',
            'evaluate_planes', 'predict', 'planes_from_rows', 'PendingEvaluation', 'submit_rows', 'net_state',
            'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained',
-           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net']
+           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net',
+           'growth_problem', 'grow_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -401,3 +402,41 @@ def make_net(size:str='small', variant:str='duo', device=None, seed:int=None, **
             net = BlokusNet(config)
     else: net = BlokusNet(config)
     return net.to(device or 'cpu').eval()
+
+# %% ../nbs/01_net.ipynb #6f0a746b
+def growth_problem(old:NetConfig, new:NetConfig) -> str:
+    "Why `old` cannot grow into `new` (an empty string when it can)"
+    if old.variant != new.variant: return f'a {old.variant} network cannot become a {new.variant} network'
+    if (old.value_head, old.ownership) != (new.value_head, new.ownership):
+        return f'the value head differs ({old.value_head}, ownership {old.ownership} -> {new.value_head}, ownership {new.ownership})'
+    smaller = [f'{name} {getattr(old, name)} -> {getattr(new, name)}' for name in ('blocks', 'channels', 'policy_channels', 'value_hidden')
+               if getattr(new, name) < getattr(old, name)]
+    return f'the new size has fewer {", ".join(smaller)}' if smaller else ''
+
+def grow_net(net:BlokusNet, size, # a named size (`NET_SIZES`) or a `NetConfig` at least as large in every dimension
+             seed:int=0) -> BlokusNet:
+    "A larger network, in eval mode on `net`'s device, that computes exactly what `net` computes (see above); the new weights are seeded"
+    old = net.config
+    new = net_config(size, old.variant) if isinstance(size, str) else size
+    problem = growth_problem(old, new)
+    if problem: raise ValueError(f'cannot grow a {old.blocks}x{old.channels} network into {size!r}: {problem}')
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        big = BlokusNet(new)
+    small_state, state = net.state_dict(), {k: v.clone() for k, v in big.state_dict().items()}
+    for name, t in state.items():
+        if name not in small_state: continue                     # a new block: keeps its fresh weights
+        s = small_state[name].to(t.device)
+        if s.dim() == 0: t.copy_(s)
+        elif name == 'value_out.0.weight' and old.value_head == 'pooled':   # [mean c, max c, counts k] -> [mean C, max C, counts k]
+            c, C, h = old.channels, new.channels, s.shape[0]
+            t[:h] = 0
+            t[:h, :c], t[:h, C:C + c], t[:h, 2 * C:] = s[:, :c], s[:, c:2 * c], s[:, 2 * c:]
+        elif s.dim() == 1: t[:len(s)] = s                        # biases, batch-norm scales, shifts and statistics
+        else:
+            out_old, in_old = s.shape[:2]
+            t[:out_old] = 0                                       # old outputs: their old weights, zero for the new inputs
+            t[:out_old, :in_old] = s
+    for b in range(old.blocks, new.blocks): state[f'tower.{b}.bn2.weight'].zero_()   # new blocks start as the identity
+    big.load_state_dict(state)
+    return big.to(net.device).eval()

@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 import torch
 import torch.nn.functional as F
 from .engine import get_variant, n_planes, action_permutation, transform_planes
-from .net import (load_net, load_pretrained, net_config, BlokusNet, NET_SIZES, make_net, net_state, net_from_state, best_device, atomic_torch_save,
+from .net import (load_net, load_pretrained, net_config, BlokusNet, NET_SIZES, make_net, grow_net, growth_problem, net_state, net_from_state, best_device, atomic_torch_save,
                            PRECISIONS, as_precision, autocast_dtype, device_precision)
 from .mcts import SearchConfig, GUMBEL_ACTIONS
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
@@ -160,7 +160,7 @@ class TrainConfig:
     warmup_fraction:float=0.05       # share of all steps spent warming the learning rate up
     variant:str='duo'                # 'duo' or 'classic'
     net_size:str='medium'            # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
-    init_net:str=None                # a new run starts from this network instead of random weights: 'pretrained' (the one that ships) or a network file; its shape must be net_size's
+    init_net:str=None                # a new run starts from this network instead of random weights: 'pretrained' (the one that ships) or a network file; of net_size's shape, or smaller (then grown, see `grow_net`)
     simulations:int=32               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
     temperature_plies:int=8          # opening plies played with temperature 1 (PUCT root)
@@ -459,12 +459,13 @@ def initial_net(config:TrainConfig, device='cpu') -> BlokusNet:
     if not config.init_net: return make_net(config.net_size, config.variant, seed=config.seed).to(device)
     net = load_pretrained(config.variant, device) if config.init_net == 'pretrained' else load_net(config.init_net, device)
     want = net_config(config.net_size, config.variant)
+    if net.config != want and not growth_problem(net.config, want): return grow_net(net, want, seed=config.seed).train()
     if net.config != want:
         c = net.config
         sizes = [name for name in NET_SIZES if net_config(name, c.variant) == c]
         raise ValueError(f"init_net {config.init_net!r} is a {c.variant} network of {c.blocks} blocks x {c.channels} channels with a {c.value_head} value head"
                          + (f" (net_size {sizes[0]!r})" if sizes else '') + f"; this run is a {config.net_size!r} {config.variant} network: "
-                         + (f"pass net_size={sizes[0]!r}" if sizes and c.variant == config.variant else 'choose a network that matches'))
+                         + (f"pass net_size={sizes[0]!r} or a larger size" if sizes and c.variant == config.variant else 'choose a network that matches'))
     return net.train()
 
 def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=None, np_rng:np.random.Generator=None) -> Learner:
