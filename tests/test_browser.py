@@ -423,31 +423,38 @@ def _clicks_to(variant, piece:int, orient:int) -> tuple:
 
 
 def _catch_up(state, page, colors):
-    """`state` advanced by the moves the board shows and `state` lacks, in turn order: each colour's new cells, read off the board, split
-    into pieces (a colour's pieces never share an edge; when the person has no move left, a colour may have played twice since). When a
-    colour shows several new pieces, the board cannot say in which order they came, and the order decides one thing: whether the
-    monomino came last (5 bonus points); so the final score is checked against the game as the save button writes it"""
+    """`state` advanced by the moves the board shows and `state` lacks, in turn order, or None when the board is not yet a game that
+    continues `state` (an AI piece still being drawn). Each colour's new cells are read off the board and split into pieces (a colour's
+    pieces never share an edge). When other colours have no move left, a colour may have played several pieces since, and their order
+    matters (a later piece may cover the last place another colour had): the orders are tried until every new cell on the board is
+    accounted for. The order also decides whether the monomino came last (5 bonus points), so the final score is checked against the
+    game as the save button writes it"""
+    shown = [set(cells_of(page, colors[p])) for p in range(state.variant.n_players)]
+    return _replay(state, shown)
+
+
+def _replay(state, shown):
+    "`state` continued by the pieces `shown` (each colour's cells on the board) in a legal turn order that places them all, or None"
     from blokus_nb.engine import parse_move, parse_cell, format_cell
-    while not state.is_over:
-        p = state.to_move
-        new = set(cells_of(page, colors[p])) - {c for q, m in state.moves if q == p for c in _cell_names(state, m)}
-        if not new: return state
-        pieces, left = [], set(new)
-        while left:                                          # edge-connected groups of the new cells
-            group, todo = set(), [left.pop()]
-            while todo:
-                cell = todo.pop(); group.add(cell); r, c = parse_cell(state.variant, cell)
-                for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
-                    if 0 <= rr < state.variant.size and 0 <= cc < state.variant.size and format_cell(state.variant, rr, cc) in left:
-                        left.discard(format_cell(state.variant, rr, cc)); todo.append(format_cell(state.variant, rr, cc))
-            pieces.append(sorted(group))
-        moves = []
-        for group in pieces:
-            try: moves.append(parse_move(state, ','.join(group)))
-            except ValueError: pass                          # not a move of this colour now (its turn comes later)
-        assert moves, f'colour {p} shows new cells {sorted(new)} with no legal move of it among them; the moves so far: {state.moves}'
-        state = state.play(moves[0])
-    return state
+    placed = lambda p: {c for q, m in state.moves if q == p for c in _cell_names(state, m)}
+    unplaced = [shown[p] - placed(p) for p in range(len(shown))]
+    if state.is_over or not unplaced[state.to_move]:
+        return state if not any(unplaced) else None              # nothing left to place, or an order that strands a piece
+    left, pieces = set(unplaced[state.to_move]), []
+    while left:                                                  # edge-connected groups of the new cells
+        group, todo = set(), [left.pop()]
+        while todo:
+            cell = todo.pop(); group.add(cell); r, c = parse_cell(state.variant, cell)
+            for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if 0 <= rr < state.variant.size and 0 <= cc < state.variant.size and format_cell(state.variant, rr, cc) in left:
+                    left.discard(format_cell(state.variant, rr, cc)); todo.append(format_cell(state.variant, rr, cc))
+        pieces.append(sorted(group))
+    for group in pieces:
+        try: move = parse_move(state, ','.join(group))
+        except ValueError: continue                              # not a move of this colour now (its turn comes later)
+        done = _replay(state.play(move), shown)
+        if done is not None: return done
+    return None
 
 
 def _cell_names(state, move) -> list:
@@ -475,8 +482,9 @@ def test_whole_classic_game(chromium):
             state, mine = new_game('classic'), 0
             for turn in range(30):                                  # 21 pieces at most, and a margin
                 page.wait_for_function(YOUR_TURN, timeout=120_000)       # the AI's answers all drawn, or the game over
-                state = _catch_up(state, page, colors)
-                message = page.locator('.blokus-message').inner_text()
+                caught = _catch_up(state, page, colors)
+                assert caught is not None, f'the board is not a legal continuation of {state.moves}'
+                state, message = caught, page.locator('.blokus-message').inner_text()
                 if message.startswith('Game over'): break
                 assert state.to_move == mine, (state.to_move, message)
                 move = max(state.legal_moves(), key=lambda m: PIECE_SIZES[ORIENT_PIECE[m >> 10]])
@@ -494,7 +502,7 @@ def test_whole_classic_game(chromium):
             else: raise AssertionError(f'the game did not end within 30 turns of ours: {message}')
             board.screenshot(path=str(ARTIFACTS / 'classic_game_end.png'))
             for _ in range(40):                                     # the last AI pieces may still be drawing when the message says game over
-                state = _catch_up(state, page, colors)
+                state = _catch_up(state, page, colors) or state
                 if state.is_over: break
                 page.wait_for_timeout(250)
             assert state.is_over, (state, message)

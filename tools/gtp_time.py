@@ -1,6 +1,7 @@
 """Our GTP engine, as a user starts it, against one copy of Pentobi at a level, with its books when $PENTOBI_BOOKS names them:
-points and both sides' mean seconds per move, measured in the same games. Games alternate who starts and are seeded by
-their number, so a match can be played in parts. Arguments: LEVEL GAMES [FIRST] [-- ENGINE ARGUMENTS]; without engine
+points and both sides' mean seconds per move, measured in the same games. Games come in seat-balanced pairs: games 2k and
+2k+1 start from the same random opening (one random move per colour, as `arena` and the ladder play), our engine moving
+first in the even one and Pentobi in the odd one; so a match can be played in parts that start at an even game. Arguments: LEVEL GAMES [FIRST] [-- ENGINE ARGUMENTS]; without engine
 arguments the engine runs with its defaults (`python -m blokus_nb.gtp`).
 
     PENTOBI_GTP=.../pentobi-gtp PENTOBI_BOOKS=.../opening_books python tools/gtp_time.py 7 20          # games 0 to 19, defaults
@@ -15,13 +16,14 @@ from blokus_nb.gtp import GTPPlayer
 from blokus_nb.strength import EnginePool, pentobi_command, find_pentobi
 
 def main(level:int=7, games:int=2, first:int=0, engine_args=()):
+    if first % 2: sys.exit(f'FIRST must be even (a pair of games shares an opening), got {first}')
     exe, books = find_pentobi(), os.environ.get('PENTOBI_BOOKS')
     ours = theirs = points = 0.0
     with GTPPlayer([sys.executable, '-m', 'blokus_nb.gtp', *engine_args], name='blokus_nb-gtp', timeout=600) as me:
         for g in range(first, first + games):
             with EnginePool([pentobi_command(level, 'duo', 100 + g, exe, books)], name=f'pentobi-L{level}') as pentobi:
                 we_start = g % 2 == 0
-                r = arena(me, pentobi, 'duo', 1, seed=g) if we_start else arena(pentobi, me, 'duo', 1, seed=g)
+                r = arena(me, pentobi, 'duo', 1, seed=g // 2) if we_start else arena(pentobi, me, 'duo', 1, seed=g // 2)
                 mine, other = ('a', 'b') if we_start else ('b', 'a')
                 points += r.score if we_start else 1 - r.score
                 ours += r.seconds_per_move(mine); theirs += r.seconds_per_move(other)
