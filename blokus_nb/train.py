@@ -459,14 +459,13 @@ def initial_net(config:TrainConfig, device='cpu') -> BlokusNet:
     if not config.init_net: return make_net(config.net_size, config.variant, seed=config.seed).to(device)
     net = load_pretrained(config.variant, device) if config.init_net == 'pretrained' else load_net(config.init_net, device)
     want = net_config(config.net_size, config.variant)
-    if net.config != want and not growth_problem(net.config, want): return grow_net(net, want, seed=config.seed).train()
-    if net.config != want:
-        c = net.config
-        sizes = [name for name in NET_SIZES if net_config(name, c.variant) == c]
-        raise ValueError(f"init_net {config.init_net!r} is a {c.variant} network of {c.blocks} blocks x {c.channels} channels with a {c.value_head} value head"
-                         + (f" (net_size {sizes[0]!r})" if sizes else '') + f"; this run is a {config.net_size!r} {config.variant} network: "
-                         + (f"pass net_size={sizes[0]!r} or a larger size" if sizes and c.variant == config.variant else 'choose a network that matches'))
-    return net.train()
+    if net.config == want: return net.train()
+    if not growth_problem(net.config, want): return grow_net(net, want, seed=config.seed).train()   # a smaller network, grown
+    c = net.config
+    sizes = [name for name in NET_SIZES if net_config(name, c.variant) == c]
+    raise ValueError(f"init_net {config.init_net!r} is a {c.variant} network of {c.blocks} blocks x {c.channels} channels with a {c.value_head} value head"
+                     + (f" (net_size {sizes[0]!r})" if sizes else '') + f"; this run is a {config.net_size!r} {config.variant} network: "
+                     + (f"pass net_size={sizes[0]!r} or a larger size" if sizes and c.variant == config.variant else 'choose a network that matches'))
 
 def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=None, np_rng:np.random.Generator=None) -> Learner:
     "A new seeded `Learner` on `device`, or the `checkpoint`'s (then `np_rng`, Python's and torch's generators get their saved states)"

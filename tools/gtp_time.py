@@ -1,8 +1,9 @@
 """Our GTP engine, as a user starts it, against one copy of Pentobi at a level, with its books when $PENTOBI_BOOKS names them:
 points and both sides' mean seconds per move, measured in the same games. Games come in seat-balanced pairs: games 2k and
 2k+1 start from the same random opening (one random move per colour, as `arena` and the ladder play), our engine moving
-first in the even one and Pentobi in the odd one; so a match can be played in parts that start at an even game. Arguments: LEVEL GAMES [FIRST] [-- ENGINE ARGUMENTS]; without engine
-arguments the engine runs with its defaults (`python -m blokus_nb.gtp`).
+first in the even one and Pentobi in the odd one; so a match can be played in parts that start at an even game.
+Arguments: LEVEL GAMES [FIRST] [-- ENGINE ARGUMENTS]; without engine arguments the engine runs with its defaults
+(`python -m blokus_nb.gtp`).
 
     PENTOBI_GTP=.../pentobi-gtp PENTOBI_BOOKS=.../opening_books python tools/gtp_time.py 7 20          # games 0 to 19, defaults
     python tools/gtp_time.py 7 20 20                                                                   # games 20 to 39
@@ -25,9 +26,9 @@ def main(level:int=7, games:int=2, first:int=0, engine_args=()):
                 we_start = g % 2 == 0
                 r = arena(me, pentobi, 'duo', 1, seed=g // 2) if we_start else arena(pentobi, me, 'duo', 1, seed=g // 2)
                 mine, other = ('a', 'b') if we_start else ('b', 'a')
-                points += r.score if we_start else 1 - r.score
-                ours += r.seconds_per_move(mine); theirs += r.seconds_per_move(other)
-                print(json.dumps({'game': g, 'we_start': we_start, 'points': r.score if we_start else 1 - r.score,
+                won = r.score if we_start else 1 - r.score
+                points += won; ours += r.seconds_per_move(mine); theirs += r.seconds_per_move(other)
+                print(json.dumps({'game': g, 'we_start': we_start, 'points': won,
                                   'ours_s': round(r.seconds_per_move(mine), 3), 'pentobi_s': round(r.seconds_per_move(other), 3)}), flush=True)
     print(json.dumps({'engine_args': ' '.join(engine_args) or '(defaults)', 'level': level, 'books': books is not None, 'games': games,
                       'first_game': first, 'points': points, 'ours_s_per_move': round(ours / games, 3),
