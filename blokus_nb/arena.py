@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'SEATINGS', 'Player', 'RandomPlayer', 'corner_cells', 'GreedyPlayer',
-           'MCTSPlayer', 'TeamEvaluator', 'wilson_interval', 'ArenaResult', 'seats_of_a', 'random_openings',
-           'prepare_sgf_dir', 'arena', 'make_player', 'main']
+__all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'TIME_SHARES', 'SEATINGS', 'Player', 'RandomPlayer', 'corner_cells',
+           'GreedyPlayer', 'time_share', 'MCTSPlayer', 'TeamEvaluator', 'wilson_interval', 'ArenaResult', 'seats_of_a',
+           'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
-from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier, TEAM_GAME
+from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier, TEAM_GAME, N_PIECES
 from .net import BlokusNet
 from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, ask_evaluator, GUMBEL_ACTIONS
 
@@ -61,6 +61,16 @@ class GreedyPlayer(Player):
 # %% ../nbs/02a_arena.ipynb #6598c01d
 MIN_LEAF_BATCH = 8     # a search call evaluates at least this many leaves at once: one game collects 8 a round (virtual loss), 8 games 1 each
 CALIBRATION_SIMULATIONS = 64   # a timed player's first call measures its speed with a search this long (thrown away)
+# A timed move's share of the mean time per move, by the number of pieces its colour has placed (the last share for all later moves):
+# the opening and middle game, where a move decides most and the tree is widest, think longer; the endgame, whose few moves
+# are searched quickly anyway, less. The share scales the most simulations a move may use too. Measured on whole games, the
+# mean stays under `seconds` (see "Thinking for a time" below).
+TIME_SHARES = (1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6, 0.5)
+
+def time_share(state:State) -> float:
+    "The share of the mean time per move that the move of `state`'s colour to move gets (see `TIME_SHARES`)"
+    placed = N_PIECES - state.hands[state.to_move].bit_count()
+    return TIME_SHARES[min(placed, len(TIME_SHARES) - 1)]
 
 class MCTSPlayer(Player):
     "Batched search with a network or evaluator; `simulations=0` plays the raw policy; `seconds` turns the budget into time"
@@ -69,7 +79,8 @@ class MCTSPlayer(Player):
                  bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
                  gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
                  teams:bool=False, # Classic's two-a-side game: each colour searches for its team's value (see `TeamEvaluator`)
-                 seconds:float=None, # > 0: each call thinks about this long, its simulations set from the measured speed, at most `simulations`
+                 seconds:float=None, # > 0: calls think about this long on average, their simulations set from the measured speed, at most `simulations`
+                 paced:bool=False, # with `seconds`: each move thinks `seconds` times its `time_share` (longer in the opening); False: every move `seconds`
                  min_leaf_batch:int=MIN_LEAF_BATCH): # calls with fewer games collect more leaves per game and round (1: as `config` says)
         if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
         if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
@@ -80,7 +91,7 @@ class MCTSPlayer(Player):
         self.rng = np.random.default_rng(seed)
         self.name = name or (f'mcts{simulations}' if simulations else 'policy') + (f'-{seconds:g}s' if seconds else '')
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
-        self.seconds, self.min_leaf_batch = seconds, min_leaf_batch
+        self.seconds, self.paced, self.min_leaf_batch = seconds, paced, min_leaf_batch
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
@@ -98,24 +109,33 @@ class MCTSPlayer(Player):
         leaves = max(self.config.leaves_per_game, math.ceil(self.min_leaf_batch / n_games))
         return self.config if leaves == self.config.leaves_per_game else self.config.replace(leaves_per_game=leaves)
 
-    def _budget(self, trees:list, config:SearchConfig) -> int:
-        "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in that time (1 to `simulations`)"
-        if not self.seconds or not config.simulations: return config.simulations
+    def share(self, states:list) -> float:
+        "The share of `seconds` and of `simulations` that a timed call for `states` gets: the mean `time_share` of its positions when `paced`, else 1"
+        return float(np.mean([time_share(s) for s in states])) if self.seconds and self.paced else 1.0
+
+    def move_seconds(self, states:list) -> float:
+        "The time a call for `states` gets: `seconds` times its `share`; None when untimed"
+        return self.seconds * self.share(states) if self.seconds else None
+
+    def _budget(self, trees:list, config:SearchConfig, seconds:float, share:float=1.0) -> int:
+        "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in that time (1 to `simulations` times `share`)"
+        if not seconds or not config.simulations: return config.simulations
         if self.rate is None:                                  # the first call: time a short search of fresh copies
             n = min(config.simulations, CALIBRATION_SIMULATIONS)
             t0 = time.perf_counter()
             search([SearchTree(t.state, seed=0) for t in trees], self.evaluator, config.replace(simulations=n))
             self.rate = n / max(time.perf_counter() - t0, 1e-6)
-        return int(min(config.simulations, max(1, self.rate * self.seconds)))
+        return int(min(max(1, config.simulations * share), max(1, self.rate * seconds)))
 
     def choose_moves(self, states) -> list:
         states = list(states)
         trees = [self._tree(s) for s in states]
         config = self._search_config(len(trees))
-        n = self._budget(trees, config)                       # the first timed call calibrates here; its clock starts after that
+        seconds = self.move_seconds(states)
+        n = self._budget(trees, config, seconds, self.share(states))   # the first timed call calibrates here; its clock starts after that
         started = time.perf_counter()
         config = config.replace(simulations=n) if n != config.simulations else config
-        deadline = started + self.seconds if self.seconds else None   # a search that would run over stops at the time (see `search`)
+        deadline = started + seconds if seconds else None     # a search that would run over stops at the time (see `search`)
         visits = trees[0].root.visits
         results = search(trees, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
         done = int(round(trees[0].root.visits - visits)) if n else 0

@@ -190,6 +190,8 @@ def engine_from_args(argv=None) -> GTPEngine:
                         help=f'the most search simulations a move may use (default {GTP_SIMULATIONS}); with --seconds 0, the number every move uses')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
                         help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
+    parser.add_argument('--paced', action='store_true',
+                        help='spend the time per move unevenly: longer in the opening and middle game, shorter in the endgame (see arena.TIME_SHARES)')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
     if args.checkpoint is not None and args.player is not None: parser.error('give one of --checkpoint PATH and --player NAME, not both')
@@ -209,8 +211,11 @@ def engine_from_args(argv=None) -> GTPEngine:
     else:
         if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
-    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds or None),
-                     variant, game=game)
+    def player(v, teams=False):
+        p = make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds or None)
+        if args.paced: p.paced = True                  # search players only; the baselines have no clock
+        return p
+    return GTPEngine(player, variant, game=game)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"
