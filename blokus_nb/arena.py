@@ -63,8 +63,8 @@ MIN_LEAF_BATCH = 8     # a search call evaluates at least this many leaves at on
 CALIBRATION_SIMULATIONS = 64   # a timed player's first call measures its speed with a search this long (thrown away)
 # A timed move's share of the mean time per move, by the number of pieces its colour has placed (the last share for all later moves):
 # the opening and middle game, where a move decides most and the tree is widest, think longer; the endgame, whose few moves
-# are searched quickly anyway, less. The share scales the most simulations a move may use too. Measured on whole games, the
-# mean stays under `seconds` (see "Thinking for a time" below).
+# are searched quickly anyway, less. The share scales the most simulations a move may use too. Not exactly a mean: through
+# the GTP engine, 0.8 s paced came to 0.86 s a move (see "Pacing" below).
 TIME_SHARES = (1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6, 0.5)
 
 def time_share(state:State) -> float:
@@ -79,7 +79,7 @@ class MCTSPlayer(Player):
                  bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
                  gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
                  teams:bool=False, # Classic's two-a-side game: each colour searches for its team's value (see `TeamEvaluator`)
-                 seconds:float=None, # > 0: calls think about this long on average, their simulations set from the measured speed, at most `simulations`
+                 seconds:float=None, # > 0: each call thinks about this long (times its share when `paced`), its simulations set from the measured speed, at most `simulations`
                  paced:bool=False, # with `seconds`: each move thinks `seconds` times its `time_share` (longer in the opening); False: every move `seconds`
                  min_leaf_batch:int=MIN_LEAF_BATCH): # calls with fewer games collect more leaves per game and round (1: as `config` says)
         if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')

@@ -213,7 +213,7 @@ def engine_from_args(argv=None) -> GTPEngine:
         spec, variant = args.player, args.variant or 'duo'
     def player(v, teams=False):
         p = make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds or None)
-        if args.paced: p.paced = True                  # search players only; the baselines have no clock
+        if args.paced and hasattr(p, 'paced'): p.paced = True   # search players only; the baselines have no clock
         return p
     return GTPEngine(player, variant, game=game)
 
