@@ -113,29 +113,25 @@ class MCTSPlayer(Player):
         "The share of `seconds` and of `simulations` that a timed call for `states` gets: the mean `time_share` of its positions when `paced`, else 1"
         return float(np.mean([time_share(s) for s in states])) if self.seconds and self.paced else 1.0
 
-    def move_seconds(self, states:list) -> float:
-        "The time a call for `states` gets: `seconds` times its `share`; None when untimed"
-        return self.seconds * self.share(states) if self.seconds else None
-
-    def _budget(self, trees:list, config:SearchConfig, seconds:float, share:float=1.0) -> int:
-        "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in that time (1 to `simulations` times `share`)"
-        if not seconds or not config.simulations: return config.simulations
+    def _budget(self, trees:list, config:SearchConfig, share:float=1.0) -> int:
+        "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in `seconds * share` (1 to `simulations * share`)"
+        if not self.seconds or not config.simulations: return config.simulations
         if self.rate is None:                                  # the first call: time a short search of fresh copies
             n = min(config.simulations, CALIBRATION_SIMULATIONS)
             t0 = time.perf_counter()
             search([SearchTree(t.state, seed=0) for t in trees], self.evaluator, config.replace(simulations=n))
             self.rate = n / max(time.perf_counter() - t0, 1e-6)
-        return int(min(max(1, config.simulations * share), max(1, self.rate * seconds)))
+        return int(min(max(1, config.simulations * share), max(1, self.rate * self.seconds * share)))
 
     def choose_moves(self, states) -> list:
         states = list(states)
         trees = [self._tree(s) for s in states]
         config = self._search_config(len(trees))
-        seconds = self.move_seconds(states)
-        n = self._budget(trees, config, seconds, self.share(states))   # the first timed call calibrates here; its clock starts after that
+        share = self.share(states)
+        n = self._budget(trees, config, share)                # the first timed call calibrates here; its clock starts after that
         started = time.perf_counter()
         config = config.replace(simulations=n) if n != config.simulations else config
-        deadline = started + seconds if seconds else None     # a search that would run over stops at the time (see `search`)
+        deadline = started + self.seconds * share if self.seconds else None   # a search that would run over stops at the time (see `search`)
         visits = trees[0].root.visits
         results = search(trees, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
         done = int(round(trees[0].root.visits - visits)) if n else 0
