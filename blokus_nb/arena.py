@@ -10,7 +10,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'TIME_SHARES', 'SEATINGS', 'Player', 'RandomPlayer', 'corner_cells',
-           'GreedyPlayer', 'time_share', 'MCTSPlayer', 'TeamEvaluator', 'wilson_interval', 'ArenaResult', 'seats_of_a',
+           'GreedyPlayer', 'time_share', 'MCTSPlayer', 'wilson_interval', 'ArenaResult', 'seats_of_a',
            'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
@@ -78,16 +78,15 @@ class MCTSPlayer(Player):
                  simulations:int=100, config:SearchConfig=None, seed:int=0, name:str=None,
                  bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
                  gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
-                 teams:bool=False, # Classic's two-a-side game: each colour searches for its team's value (see `TeamEvaluator`)
+                 teams:bool=False, # Classic's two-a-side game: each colour searches for its team (`SearchConfig.teams`)
                  seconds:float=None, # > 0: each call thinks about this long (times its share when `paced`), its simulations set from the measured speed, at most `simulations`
                  paced:bool=False, # with `seconds`: each move thinks `seconds` times its `time_share` (longer in the opening); False: every move `seconds`
                  min_leaf_batch:int=MIN_LEAF_BATCH): # calls with fewer games collect more leaves per game and round (1: as `config` says)
         if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
         if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
         self.evaluator = NetEvaluator(net, bf16) if isinstance(net, BlokusNet) else net
-        if teams: self.evaluator = TeamEvaluator(self.evaluator)
         self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
-            simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}))
+            simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}), **({'teams': True} if teams else {}))
         self.rng = np.random.default_rng(seed)
         self.name = name or (f'mcts{simulations}' if simulations else 'policy') + (f'-{seconds:g}s' if seconds else '')
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
@@ -146,19 +145,6 @@ class MCTSPlayer(Player):
                 t.advance(m)
                 if t.state.moves: self.kept[t.state.moves] = t
         return moves
-
-# %% ../nbs/02a_arena.ipynb #914baada
-class TeamEvaluator:
-    "Wrap an evaluator so that each colour's value is its team's (the mean over the colours of its parity: 1 and 3, 2 and 4)"
-    def __init__(self, evaluator): self.evaluator = evaluator
-
-    def _teams(self, ev):
-        v = np.asarray(ev.values)
-        if v.shape[1] != 4: return ev
-        return ev._replace(values=((v + v[:, [2, 3, 0, 1]]) / 2).astype(v.dtype))
-
-    def __call__(self, states): return self._teams(self.evaluator(states))
-    def evaluate_leaves(self, leaves): return self._teams(ask_evaluator(self.evaluator, leaves))
 
 # %% ../nbs/02a_arena.ipynb #4b18265d
 def wilson_interval(points:float, n:int, z:float=1.96) -> tuple:
@@ -300,7 +286,7 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS,
-                teams:bool=False, # search players value each colour by its team's value (Classic two a side, see `TeamEvaluator`)
+                teams:bool=False, # search players play each colour for its team (Classic two a side, see `SearchConfig.teams`)
                 seconds:float=None) -> Player: # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
     or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the

@@ -199,9 +199,15 @@ def hand_score(hand:int, # bitmask of the pieces still in hand
     if hand == 0: return 20 if monomino_last else 15
     return -sum(PIECE_SIZES[p] for p in range(N_PIECES) if hand >> p & 1)
 
-def outcome_from_scores(scores) -> list:
-    "Each player's mean pairwise result (win 1, draw ½, loss 0) against every other, scaled to [-1, 1]"
+def outcome_from_scores(scores, teams:bool=False) -> list:
+    """Each player's mean pairwise result (win 1, draw ½, loss 0) against every other, scaled to [-1, 1]; with `teams`
+    (Classic two a side: colours 1 and 3 against 2 and 4) every colour gets its team's result, won by the two colours that
+    together score more"""
     n = len(scores)
+    if teams and n == 4:
+        margin = scores[0] + scores[2] - scores[1] - scores[3]
+        result = 1.0 if margin > 0 else -1.0 if margin < 0 else 0.0
+        return [result, -result, result, -result]
     points = [sum(1.0 if s > t else 0.5 if s == t else 0.0 for j, t in enumerate(scores) if j != i) for i, s in enumerate(scores)]
     return [(2 * x - (n - 1)) / (n - 1) for x in points]
 
@@ -247,9 +253,9 @@ class State:
         "Standard score of every player (final when the game is over)"
         return [hand_score(h, self.mono_last >> p & 1) for p, h in enumerate(self.hands)]
 
-    def outcome(self) -> list:
-        "Every player's result in [-1, 1] from the scores (pairwise win/draw/loss)"
-        return outcome_from_scores(self.scores())
+    def outcome(self, teams:bool=False) -> list:
+        "Every player's result in [-1, 1] from the scores (pairwise win/draw/loss; `teams`: Classic two a side, see `outcome_from_scores`)"
+        return outcome_from_scores(self.scores(), teams)
 
     def key(self) -> tuple:
         "Everything that decides the future of the game (not the move order): for comparing and hashing positions"
@@ -628,8 +634,8 @@ def _has_move_rows(free:np.ndarray, corners:np.ndarray, hand:int, size:int, otab
     return False
 
 @njit(cache=True, nogil=True)
-def _outcome_rows(hands:np.ndarray, mono:int, piece_sizes:np.ndarray, out:np.ndarray):
-    "`outcome_from_scores` of the standard scores (`hand_score`) of `hands`, written into `out`"
+def _outcome_rows(hands:np.ndarray, mono:int, piece_sizes:np.ndarray, out:np.ndarray, teams:bool):
+    "`outcome_from_scores` (with `teams`) of the standard scores (`hand_score`) of `hands`, written into `out`"
     n = len(hands)
     scores = np.empty(n, np.int64)
     for p in range(n):
@@ -638,6 +644,11 @@ def _outcome_rows(hands:np.ndarray, mono:int, piece_sizes:np.ndarray, out:np.nda
             scores[p] = 0
             for i in range(len(piece_sizes)):
                 if (hands[p] >> i) & 1: scores[p] -= piece_sizes[i]
+    if teams and n == 4:
+        margin = scores[0] + scores[2] - scores[1] - scores[3]
+        result = 1.0 if margin > 0 else -1.0 if margin < 0 else 0.0
+        out[0], out[1], out[2], out[3] = result, -result, result, -result
+        return
     for i in range(n):
         x = 0.0
         for j in range(n):

@@ -47,6 +47,8 @@ class SearchConfig:
     gumbel_noise_plies:int=None    # self-play with a Gumbel root: Gumbel noise on the root only in the game's first this many plies, then the best move (None: every ply)
     full_search_fraction:float=1.0 # self-play: share of moves searched with `simulations` and recorded for training (playout cap randomisation)
     fast_simulations:int=8         # self-play: simulations of the other moves, which get no Dirichlet noise and are not recorded
+    teams:bool=False               # Classic two a side (colours 1 and 3 against 2 and 4): every colour searches for its team,
+                                   # finished games valued by the teams' total scores, the evaluator's values averaged over each team
 
     def __post_init__(self):
         checks = {'simulations': self.simulations >= 0, 'c_puct': self.c_puct > 0,
@@ -56,11 +58,13 @@ class SearchConfig:
                   'virtual_loss': self.virtual_loss >= 0, 'gumbel_actions': self.gumbel_actions >= 0,
                   'gumbel_c_visit': self.gumbel_c_visit >= 0, 'gumbel_c_scale': self.gumbel_c_scale > 0,
                   'full_search_fraction': 0 < self.full_search_fraction <= 1, 'fast_simulations': self.fast_simulations >= 0,
-                  'gumbel_noise_plies': self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0}
+                  'gumbel_noise_plies': self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0,
+                  'teams': isinstance(self.teams, bool)}
         allowed = {'simulations': '>= 0', 'c_puct': '> 0', 'dirichlet_alpha': 'None or > 0', 'dirichlet_fraction': 'in [0, 1]',
                    'temperature': '>= 0', 'temperature_plies': '>= 0', 'leaves_per_game': '>= 1', 'virtual_loss': '>= 0',
                    'gumbel_actions': '>= 0', 'gumbel_c_visit': '>= 0', 'gumbel_c_scale': '> 0',
-                   'full_search_fraction': 'in (0, 1]', 'fast_simulations': '>= 0', 'gumbel_noise_plies': 'None or >= 0'}
+                   'full_search_fraction': 'in (0, 1]', 'fast_simulations': '>= 0', 'gumbel_noise_plies': 'None or >= 0',
+                   'teams': 'True or False'}
         for name, ok in checks.items():
             if not ok: raise ValueError(f'SearchConfig.{name} must be {allowed[name]}, got {getattr(self, name)!r}')
 
@@ -502,8 +506,8 @@ def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, 
 
 # %% ../nbs/02_mcts.ipynb #9f0240f8
 @njit(cache=True, nogil=True)
-def _new_child(parent, action, i, ni, nf, occ, S, otab, offs, starts, piece_sizes, free, corners, sf, sc):
-    "Node `i`: the position after `action` at node `parent` (`_play_rows`), unexpanded; its value is the outcome if the game is over"
+def _new_child(parent, action, i, ni, nf, occ, S, otab, offs, starts, piece_sizes, free, corners, sf, sc, teams):
+    "Node `i`: the position after `action` at node `parent` (`_play_rows`), unexpanded; its value is the outcome (of the teams' game with `teams`) if the game is over"
     P = occ.shape[1]
     occ[i] = occ[parent]
     ni[i] = ni[parent]
@@ -513,7 +517,7 @@ def _new_child(parent, action, i, ni, nf, occ, S, otab, offs, starts, piece_size
     ni[i, TO_MOVE], ni[i, DONE], ni[i, MONO], ni[i, TERMINAL] = nxt, done, mono, over
     ni[i, ESTART], ni[i, ECOUNT], ni[i, NOISY], ni[i, STAMP] = -1, 0, 0, -1
     nf[i] = 0.0
-    if over: _outcome_rows(ni[i, HANDS:], mono, piece_sizes, nf[i, 1:])
+    if over: _outcome_rows(ni[i, HANDS:], mono, piece_sizes, nf[i, 1:], teams)
 
 @njit(cache=True, nogil=True)
 def _backup(path_node, path_edge, depth, value, vl, ni, nf, ef):
@@ -532,10 +536,11 @@ def _undo_virtual_loss(path_node, path_edge, depth, vl, nf, ef):
 @njit(cache=True, nogil=True)
 def _select_round(roots, left, leaves, c_puct, vl, stamp, gumbel, g_base, g_picks, g_fresh, g_sched, g_off, g_k,
                   c_visit, c_scale, g_scratch, ni, nf, occ, ei, ef, n_nodes, S, otab, offs, starts, piece_sizes,
-                  free, corners, sf, sc, path_node, path_edge, path_len, leaf_node, leaf_tree, leaf_kind):
+                  free, corners, sf, sc, path_node, path_edge, path_len, leaf_node, leaf_tree, leaf_kind, teams):
     """One round of every tree: walk `min(leaves, left[g])` times from tree g's root to a leaf (new children are made on the way,
     playing their moves), with virtual loss; a Gumbel root picks the first step. Leaves: kind 0 new (to evaluate), 1 terminal
-    (backed up here, after all walks), 2 already pending this round (its virtual loss undone at once). Returns (leaves, nodes)."""
+    (backed up here, after all walks), 2 already pending this round (its virtual loss undone at once). `teams`: finished games are
+    valued as the teams' game. Returns (leaves, nodes)."""
     k = 0
     for g in range(len(roots)):
         for _ in range(min(leaves, left[g])):
@@ -567,7 +572,7 @@ def _select_round(roots, left, leaves, c_puct, vl, stamp, gumbel, g_base, g_pick
                 if child < 0:
                     child = n_nodes
                     n_nodes += 1
-                    _new_child(node, ei[ACTION, e], child, ni, nf, occ, S, otab, offs, starts, piece_sizes, free, corners, sf, sc)
+                    _new_child(node, ei[ACTION, e], child, ni, nf, occ, S, otab, offs, starts, piece_sizes, free, corners, sf, sc, teams)
                     ei[CHILD, e] = child
                 node = child
             path_len[k], leaf_node[k], leaf_tree[k] = d, node, g
@@ -671,13 +676,16 @@ def _reads_leaves(cls) -> bool:
     fast = owner('evaluate_leaves')
     return fast is not None and issubclass(fast, owner('__call__'))
 
-def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, vl:float):
-    "Ask (by yielding them) about the new leaves `pending` in one batch, expand them (jitter from each leaf's tree's generator) and back their values up"
+def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, vl:float, teams:bool=False):
+    """Ask (by yielding them) about the new leaves `pending` in one batch, expand them (jitter from each leaf's tree's generator) and back
+    their values up; `teams`: each colour's value is the mean of its own and its partner's (1 and 3, 2 and 4)"""
     ev = yield forest.leaves(leaf_node[pending])
+    values = np.asarray(ev.values, np.float64)
+    if teams and values.shape[1] == 4: values = (values + values[:, [2, 3, 0, 1]]) / 2
     jitter = _jitter(trees, leaf_tree[pending].tolist(), np.diff(ev.offsets).tolist())
     forest.reserve(edges=len(ev.actions))
     forest.n_edges = _expand_backup(pending, leaf_node, *paths, np.asarray(ev.actions, np.int64), np.asarray(ev.offsets, np.int64),
-                                    np.asarray(ev.priors, np.float64), np.asarray(ev.values, np.float64), jitter, vl,
+                                    np.asarray(ev.priors, np.float64), values, jitter, vl,
                                     forest.ni, forest.nf, forest.ei, forest.ef, forest.n_edges)
 
 def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
@@ -728,7 +736,7 @@ def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False
         f.tidy()
         roots = np.array([t.node for t in trees], np.int64)
         fresh = np.flatnonzero(f.ni[roots, ESTART] < 0)
-        if len(fresh): yield from _expand(f, trees, fresh, roots, np.arange(len(trees)), _no_paths(len(trees)), 0.0)
+        if len(fresh): yield from _expand(f, trees, fresh, roots, np.arange(len(trees)), _no_paths(len(trees)), 0.0, config.teams)
         gumbel = _gumbel_roots(trees, config, noise, left) if config.gumbel_actions else None
         for t, z in zip(trees, noise):
             if z and not config.gumbel_actions: _add_root_noise(t, config)
@@ -748,9 +756,9 @@ def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False
             k, f.n_nodes = _select_round(roots, left, leaves, config.c_puct, vl, f.stamp, gumbel is not None, g.base, g.picks, g.fresh,
                                          g.schedule, g.off, g.k, config.gumbel_c_visit, config.gumbel_c_scale, g.scratch, f.ni, f.nf,
                                          f.occ, f.ei, f.ef, f.n_nodes, S, otab, offs, starts, piece_sizes, *f.scratch, *paths,
-                                         leaf_node, leaf_tree, leaf_kind)
+                                         leaf_node, leaf_tree, leaf_kind, config.teams)
             pending = np.flatnonzero(leaf_kind[:k] == 0)
-            if len(pending): yield from _expand(f, trees, pending, leaf_node, leaf_tree, paths, vl)
+            if len(pending): yield from _expand(f, trees, pending, leaf_node, leaf_tree, paths, vl, config.teams)
         return [_search_result(t, j, config, gumbel) for j, t in enumerate(trees)]
 
 def _search_result(tree:SearchTree, j:int, config:SearchConfig, gumbel) -> SearchResult:
@@ -822,7 +830,7 @@ class GameRecord(NamedTuple):
     policies:list       # per ply: (actions int64, search policy float32), or None after a fast search (not a training position)
     root_values:list    # per ply: the search's value for the player to move
     scores:list         # final score of every player
-    outcome:list        # final result of every player in [-1, 1]
+    outcome:list        # final result of every player in [-1, 1] (each colour's team's, in games searched with `teams`)
 
     def states(self) -> list:
         "The position before every move"
@@ -869,7 +877,7 @@ def selfplay_steps(variant:str='duo', game_ids=1, config:SearchConfig=SearchConf
             tree.advance(move, config.reuse_tree)
             if tree.state.is_over:
                 end = tree.state
-                done[g] = GameRecord(g, v.name, moves, policies, values, end.scores(), end.outcome())
+                done[g] = GameRecord(g, v.name, moves, policies, values, end.scores(), end.outcome(config.teams))
                 del trees[g]                                  # its nodes can go at the next tidying
                 if on_game_end: on_game_end(done[g])
     return [done[g] for g in ids]

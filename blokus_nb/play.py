@@ -208,7 +208,7 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
             f'width:{frame}px;height:{frame}px;overflow:hidden">{grid}</div>')
 
 def default_opponent(variant='duo', simulations:int=32,
-                     teams:bool=False) -> Player: # Classic two a side: the search plays for its team (see `TeamEvaluator`)
+                     teams:bool=False) -> Player: # Classic two a side: the search plays for its team (see `SearchConfig.teams`)
     "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player"
     try: net = load_pretrained(variant)
     except ValueError: return GreedyPlayer()

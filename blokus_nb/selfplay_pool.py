@@ -19,7 +19,7 @@ __all__ = ['MODES', 'MAX_AUTO_BATCH', 'MAX_AUTO_SERVER_BATCH', 'HEARTBEAT_S', 'S
 import numpy as np
 import torch
 from tqdm.auto import tqdm
-from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries
+from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries, outcome_from_scores
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
                            device_precision, as_precision, submit_rows, PRECISIONS)
 from .mcts import (ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay, selfplay_overlapped, compile_search,
@@ -39,22 +39,27 @@ class Samples(NamedTuple):
     @property
     def n(self) -> int: return len(self.offsets) - 1
 
-def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=20.0) -> np.ndarray:
+def value_targets(record:GameRecord, score_weight:float=0.0, score_scale:float=20.0,
+                  teams:bool=False) -> np.ndarray: # Classic two a side: each colour's result and margin are its team's
     "Value target of every player (engine order): the result, blended with `score_weight` of tanh(score margin / `score_scale`)"
-    outcome = np.array(record.outcome, np.float32)
-    if not score_weight: return outcome
     s = np.array(record.scores, np.float32)
-    margin = (s * len(s) - s.sum()) / (len(s) - 1)           # each player's score minus the mean of the others'
+    four_teams = teams and len(s) == 4
+    outcome = np.array(outcome_from_scores(record.scores, teams=True) if four_teams else record.outcome, np.float32)
+    if not score_weight: return outcome
+    if four_teams:
+        team = s + s[[2, 3, 0, 1]]                            # each colour's team's total
+        margin = (team - team[[1, 0, 3, 2]]) / 2              # against the other team's, per colour
+    else: margin = (s * len(s) - s.sum()) / (len(s) - 1)     # each player's score minus the mean of the others'
     return ((1 - score_weight) * outcome + score_weight * np.tanh(margin / score_scale)).astype(np.float32)
 
-def records_to_samples(records:list, score_weight:float=0.0) -> Samples:
-    "The training samples of finished games (one per recorded position: fast searches are skipped); see `value_targets` for `score_weight`"
+def records_to_samples(records:list, score_weight:float=0.0, teams:bool=False) -> Samples:
+    "The training samples of finished games (one per recorded position: fast searches are skipped); see `value_targets` for `score_weight` and `teams`"
     if not records: raise ValueError('no games: records_to_samples needs at least one finished game')
     states, pols, game_of, ends, targets = [], [], [], [], []
     for g, r in enumerate(records):
         positions = r.states()
         ends.append(positions[-1].play(r.moves[-1][1]).board())  # the final board: -1 empty, else the owner
-        targets.append(value_targets(r, score_weight))
+        targets.append(value_targets(r, score_weight, teams=teams))
         kept = [(s, pol) for s, pol in zip(positions, r.policies) if pol is not None]
         states += [s for s, _ in kept]; pols += [pol for _, pol in kept]; game_of += [g] * len(kept)
     if not states:                                             # every move was a fast search: no samples, but well-formed

@@ -169,6 +169,7 @@ class TrainConfig:
     full_search_fraction:float=1.0   # share of self-play moves searched with `simulations` and kept as samples (playout cap randomisation)
     fast_simulations:int=8           # simulations of the other self-play moves (not kept)
     score_weight:float=0.5           # share of the value target taken from the final score margin (see value_targets)
+    teams:bool=False                 # Classic: self-play searches the two-a-side game (colours 1 and 3 against 2 and 4, SearchConfig.teams) and learns the teams' results; False: each colour for itself
     ownership_weight:float=0.5       # weight of the ownership loss (networks with the ownership head; 0: off)
     eval_every:int=5                 # arena matches every this many iterations (0: never)
     eval_games:int=10                # games per arena match
@@ -196,6 +197,7 @@ class TrainConfig:
                   ('gumbel_noise_plies', self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0, 'None or >= 0'),
                   ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'), ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
                   ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'), ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
+                  ('teams', isinstance(self.teams, bool), 'True or False'),
                   ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
                   ('eval_simulations', self.eval_simulations >= 0, '>= 0'),
                   ('eval_pentobi_level', self.eval_pentobi_level in range(10), '0 (off) or a Pentobi level 1-9'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
@@ -564,7 +566,7 @@ def search_config(config:TrainConfig) -> SearchConfig:
     "Self-play's search settings from a `TrainConfig`"
     return SearchConfig(simulations=config.simulations, c_puct=config.c_puct, temperature_plies=config.temperature_plies,
                         gumbel_actions=config.gumbel_actions, full_search_fraction=config.full_search_fraction,
-                        fast_simulations=config.fast_simulations, gumbel_noise_plies=config.gumbel_noise_plies)
+                        fast_simulations=config.fast_simulations, gumbel_noise_plies=config.gumbel_noise_plies, teams=config.teams)
 
 def open_pool(config:TrainConfig, precision:str, verbose:bool=True):
     "The run's self-play pool (a `SelfPlayPool`, or a `RaySelfPlayPool` for selfplay_mode 'ray'), evaluating in `precision`"
@@ -607,7 +609,7 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
             for it in range(run.start, config.num_iterations):
                 t0 = time.perf_counter()
                 res = pool.play(learner.net, config.games_per_iteration, seed=config.seed * 1_000_003 + it)                  # self-play
-                learner.buffer.add(res.samples if not config.score_weight else records_to_samples(res.records, config.score_weight))  # buffer
+                learner.buffer.add(res.samples if not config.score_weight else records_to_samples(res.records, config.score_weight, config.teams))  # buffer
                 t1 = time.perf_counter()
                 used = budget_fraction(config, history, t1 - t0)
                 losses = learner.train(config, total_steps, np_rng, precision.train, used, progress=verbose)              # train
