@@ -287,7 +287,8 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS,
                 teams:bool=False, # search players play each colour for its team (Classic two a side, see `SearchConfig.teams`)
-                seconds:float=None) -> Player: # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
+                seconds:float=None, # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
+                paced:bool=False) -> Player: # search players with `seconds`: spend the time unevenly (see `time_share`)
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
     or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the
     ladder use) and keep their tree between moves; 0 gives the PUCT root"""
@@ -297,18 +298,18 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if spec == 'greedy': return GreedyPlayer(seed)
     if seconds: tag += f'-{seconds:g}s'
     if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}',
-                                         gumbel_actions=gumbel_actions, teams=teams, seconds=seconds)
+                                         gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced)
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
-                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds)
+                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
-                          gumbel_actions=gumbel_actions, teams=teams, seconds=seconds)
+                          gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced)
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
 
 def main(argv=None):

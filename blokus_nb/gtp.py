@@ -211,11 +211,8 @@ def engine_from_args(argv=None) -> GTPEngine:
     else:
         if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
-    def player(v, teams=False):
-        p = make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds or None)
-        if args.paced and hasattr(p, 'paced'): p.paced = True   # search players only; the baselines have no clock
-        return p
-    return GTPEngine(player, variant, game=game)
+    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams,
+                                                        args.seconds or None, args.paced), variant, game=game)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"
