@@ -526,9 +526,20 @@ def _drain(self:SelfPlayPool, w:_Worker, records:dict, finished, requests:list) 
         return False
     return w.process.is_alive() or w.task is None and w.error is None
 
+def _last_words(conn):
+    "The traceback a dead worker sent before it exited, if it is still waiting in the pipe, else None"
+    with contextlib.suppress(EOFError, OSError):
+        while conn.poll():
+            data = conn.recv_bytes()
+            if data[:1] == _EVAL: continue
+            msg = pickle.loads(data)
+            if msg[0] == 'error': return msg[2]
+    return None
+
 def _replace(self:SelfPlayPool, w:_Worker, chunks:deque, records:dict):
     "Report a dead worker, start a new one in its place, and queue its unfinished games again"
     w.process.join(1.0)
+    if w.error is None: w.error = _last_words(w.conn)   # found dead by a failed send: its traceback may still be in the pipe
     report = w.error or f'exit code {w.process.exitcode}'
     self.failures.append({'worker': w.wid, 'exitcode': w.process.exitcode, 'error': w.error})
     self.restarts += 1
