@@ -15,9 +15,10 @@ __all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'TIME_SHARES', 'SEATINGS
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
-from .engine import State, new_game, get_variant, move_cells, format_move, save_sgf, _frontier, TEAM_GAME, N_PIECES
+from .engine import State, new_game, get_variant, move_cells, move_to_action, format_move, save_sgf, _frontier, TEAM_GAME, N_PIECES
 from .net import BlokusNet
-from .mcts import SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, ask_evaluator, GUMBEL_ACTIONS
+from .mcts import (SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, ask_evaluator, GUMBEL_ACTIONS,
+                             solve_endgame, ENDGAME_NODES, ENDGAME_MAX_MOVES)
 
 # %% ../nbs/02a_arena.ipynb #ee76f092
 class Player:
@@ -72,6 +73,15 @@ def time_share(state:State) -> float:
     placed = N_PIECES - state.hands[state.to_move].bit_count()
     return TIME_SHARES[min(placed, len(TIME_SHARES) - 1)]
 
+def _favourite(moves:tuple, variant, actions, weights:tuple) -> int:
+    "The move of `moves` that `weights` (arrays over a search's `actions`, compared in turn) rank highest; the first of `moves` when nothing was searched"
+    if actions is None: return moves[0]
+    where = {int(a): k for k, a in enumerate(actions)}
+    def rank(move):
+        k = where.get(move_to_action(variant, move))
+        return tuple(-np.inf if k is None else float(w[k]) for w in weights)
+    return max(moves, key=rank)     # of equals, the first (the solver lists the largest pieces first)
+
 class MCTSPlayer(Player):
     "Batched search with a network or evaluator; `simulations=0` plays the raw policy; `seconds` turns the budget into time"
     def __init__(self, net, # a `BlokusNet` or any evaluator
@@ -81,16 +91,18 @@ class MCTSPlayer(Player):
                  teams:bool=False, # Classic's two-a-side game: each colour searches for its team (`SearchConfig.teams`)
                  seconds:float=None, # > 0: each call thinks about this long (times its share when `paced`), its simulations set from the measured speed, at most `simulations`
                  paced:bool=False, # with `seconds`: each move thinks `seconds` times its `time_share` (longer in the opening); False: every move `seconds`
-                 min_leaf_batch:int=MIN_LEAF_BATCH): # calls with fewer games collect more leaves per game and round (1: as `config` says)
+                 min_leaf_batch:int=MIN_LEAF_BATCH, # calls with fewer games collect more leaves per game and round (1: as `config` says)
+                 endgame_nodes:int=ENDGAME_NODES): # two-sided games: near the end, first prove the result with this many positions at most (`solve_endgame`); 0: search only
         if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
         if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
+        if endgame_nodes < 0: raise ValueError(f'endgame_nodes must be >= 0 (0: no endgame solver), got {endgame_nodes!r}')
         self.evaluator = NetEvaluator(net, bf16) if isinstance(net, BlokusNet) else net
         self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
             simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}), **({'teams': True} if teams else {}))
         self.rng = np.random.default_rng(seed)
         self.name = name or (f'mcts{simulations}' if simulations else 'policy') + (f'-{seconds:g}s' if seconds else '')
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
-        self.seconds, self.paced, self.min_leaf_batch = seconds, paced, min_leaf_batch
+        self.seconds, self.paced, self.min_leaf_batch, self.endgame_nodes = seconds, paced, min_leaf_batch, endgame_nodes
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
@@ -122,23 +134,42 @@ class MCTSPlayer(Player):
             self.rate = n / max(time.perf_counter() - t0, 1e-6)
         return int(min(max(1, config.simulations * share), max(1, self.rate * self.seconds * share)))
 
+    def solve(self, state:State):
+        "`solve_endgame(state)` when this player solves endgames and `state` is small enough to try (see `ENDGAME_MAX_MOVES`), else None"
+        if not self.endgame_nodes or (state.variant.n_players != 2 and not self.config.teams): return None
+        if len(state.legal_moves()) > ENDGAME_MAX_MOVES: return None
+        return solve_endgame(state, self.endgame_nodes, self.config.teams)
+
     def choose_moves(self, states) -> list:
         states = list(states)
         trees = [self._tree(s) for s in states]
-        config = self._search_config(len(trees))
-        share = self.share(states)
-        n = self._budget(trees, config, share)                # the first timed call calibrates here; its clock starts after that
-        started = time.perf_counter()
-        config = config.replace(simulations=n) if n != config.simulations else config
-        deadline = started + self.seconds * share if self.seconds else None   # a search that would run over stops at the time (see `search`)
-        visits = trees[0].root.visits
-        results = search(trees, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
-        done = int(round(trees[0].root.visits - visits)) if n else 0
-        moves = [choose_move(t.state, r, self.config, t.rng) for t, r in zip(trees, results)]
-        self.last_simulations = done
-        if self.seconds and done:               # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
-            rate = done / max(time.perf_counter() - started, 1e-6)
-            self.rate = rate if self.rate is None or done < n else 0.5 * (self.rate + rate)
+        solving = time.perf_counter()
+        solved = [self.solve(s) for s in states]
+        solving = time.perf_counter() - solving
+        moves = [_favourite(sol.moves, t.state.variant, t.root.actions, (t.root.N, t.root.prior)) if sol and sol.value > 0 else None   # a proven win needs no search
+                 for t, sol in zip(trees, solved)]
+        todo = [i for i, m in enumerate(moves) if m is None]
+        self.last_simulations = 0
+        if todo:
+            searched = [trees[i] for i in todo]
+            config = self._search_config(len(searched))
+            share = self.share([states[i] for i in todo])
+            n = self._budget(searched, config, share)             # the first timed call calibrates here; its clock starts after that
+            started = time.perf_counter()
+            config = config.replace(simulations=n) if n != config.simulations else config
+            deadline = started + self.seconds * share - solving if self.seconds else None   # the time left after solving; a search that would run over stops then (see `search`)
+            visits = searched[0].root.visits
+            results = search(searched, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
+            done = int(round(searched[0].root.visits - visits)) if n else 0
+            for i, t, r in zip(todo, searched, results):
+                move, sol = choose_move(t.state, r, self.config, t.rng), solved[i]
+                if sol is not None and move not in sol.moves:     # a proven draw: never a move that loses it
+                    move = _favourite(sol.moves, t.state.variant, r.actions, (r.visits, r.priors))
+                moves[i] = move
+            self.last_simulations = done
+            if self.seconds and done:               # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
+                rate = done / max(time.perf_counter() - started, 1e-6)
+                self.rate = rate if self.rate is None or done < n else 0.5 * (self.rate + rate)
         self.kept = {}                                        # games not continued are dropped (their nodes are reclaimed)
         if self.config.reuse_tree:
             for t, m in zip(trees, moves):
@@ -288,7 +319,8 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS,
                 teams:bool=False, # search players play each colour for its team (Classic two a side, see `SearchConfig.teams`)
                 seconds:float=None, # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
-                paced:bool=False) -> Player: # search players with `seconds`: spend the time unevenly (see `time_share`)
+                paced:bool=False, # search players with `seconds`: spend the time unevenly (see `time_share`)
+                endgame_nodes:int=ENDGAME_NODES) -> Player: # search players: the endgame solver's budget (see `MCTSPlayer`; 0: off)
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
     or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the
     ladder use) and keep their tree between moves; 0 gives the PUCT root"""
@@ -297,19 +329,20 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
     if seconds: tag += f'-{seconds:g}s'
+    if endgame_nodes != ENDGAME_NODES: tag += f'-solver{endgame_nodes}' if endgame_nodes else '-nosolver'
     if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}',
-                                         gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced)
+                                         gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
-                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced)
+                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
-                          gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced)
+                          gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
 
 def main(argv=None):
@@ -332,17 +365,20 @@ def main(argv=None):
     parser.add_argument('--seconds', type=float, default=None,
                         help='search players think this long a call (one call moves all the games where that player is to move), '
                              'at most --simulations a game; equal time for both players (default: a fixed --simulations)')
+    parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
+                        help=f'search players prove two-sided endgames exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only)')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if args.opening_plies is not None and args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     if args.seconds is not None and not args.seconds > 0: parser.error(f'--seconds must be > 0, got {args.seconds}')
+    if args.endgame_nodes < 0: parser.error(f'--endgame-nodes must be >= 0 (0: search only), got {args.endgame_nodes}')
     try:
         prepare_sgf_dir(args.sgf_dir)
         teams = args.seating == 'teams'
-        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds)
-        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams, args.seconds)
+        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds, endgame_nodes=args.endgame_nodes)
+        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams, args.seconds, endgame_nodes=args.endgame_nodes)
     except ValueError as e: parser.error(str(e))
     result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed, args.seating)
     print(result)

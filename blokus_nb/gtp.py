@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .engine import State, VARIANTS, get_variant, new_game, format_move, parse_move, sgf_games, TEAM_GAME
 from .arena import Player, make_player
-from .mcts import GUMBEL_ACTIONS
+from .mcts import GUMBEL_ACTIONS, ENDGAME_NODES
 
 # %% ../nbs/07_gtp.ipynb #d0bc0482
 GAME_NAMES = {g: v.name for v in VARIANTS.values() for g in sgf_games(v)}   # 'Blokus Duo' -> 'duo', 'Blokus' and 'Blokus Two-Player' -> 'classic'
@@ -173,7 +173,7 @@ class GTPEngine:
             if self.done: break
 
 # %% ../nbs/07_gtp.ipynb #2d3a4da6
-GTP_SECONDS = 0.8        # the engine's time per move by default: under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.27 s, see above)
+GTP_SECONDS = 1.0        # the engine's time per move by default: about 0.8 s a move on average, under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.27 s, see above)
 GTP_SIMULATIONS = 4000   # the most simulations a move may use in that time (a fast machine); with --seconds 0, the number every move uses
 
 def engine_from_args(argv=None) -> GTPEngine:
@@ -192,6 +192,8 @@ def engine_from_args(argv=None) -> GTPEngine:
                         help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
     parser.add_argument('--paced', action='store_true',
                         help='spend the time per move unevenly: longer in the opening and middle game, shorter in the endgame (see arena.TIME_SHARES)')
+    parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
+                        help=f'near the end of the game, prove the result exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only; see arena.MCTSPlayer)')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
     if args.checkpoint is not None and args.player is not None: parser.error('give one of --checkpoint PATH and --player NAME, not both')
@@ -199,6 +201,7 @@ def engine_from_args(argv=None) -> GTPEngine:
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
     if not args.seconds >= 0: parser.error(f'--seconds must be >= 0 (0: a fixed number of simulations), got {args.seconds}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
+    if args.endgame_nodes < 0: parser.error(f'--endgame-nodes must be >= 0 (0: search only), got {args.endgame_nodes}')
     game = TEAM_GAME if args.variant == 'classic_2' else None   # Pentobi's name for Classic two a side (its --game classic_2)
     if game: args.variant = 'classic'
     if args.checkpoint is not None:
@@ -212,7 +215,7 @@ def engine_from_args(argv=None) -> GTPEngine:
         if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
     return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams,
-                                                        args.seconds or None, args.paced), variant, game=game)
+                                                        args.seconds or None, args.paced, args.endgame_nodes), variant, game=game)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"

@@ -10,11 +10,12 @@ from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS',
-           'ACTION', 'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'SearchConfig', 'NetEvaluator',
-           'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy',
-           'new_forest', 'borrowed_forests', 'NodeView', 'SearchTree', 'SearchResult', 'Leaves', 'leaves_of',
-           'ask_evaluator', 'run_steps', 'search', 'search_steps', 'InstantEvaluator', 'choose_move', 'GameRecord',
-           'game_seed', 'selfplay', 'selfplay_steps', 'compile_search', 'selfplay_overlapped']
+           'ACTION', 'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'ENDGAME_NODES', 'ENDGAME_MAX_MOVES',
+           'SearchConfig', 'NetEvaluator', 'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q',
+           'q_bonus', 'improved_policy', 'new_forest', 'borrowed_forests', 'NodeView', 'SearchTree', 'SearchResult',
+           'Leaves', 'leaves_of', 'ask_evaluator', 'run_steps', 'search', 'search_steps', 'InstantEvaluator',
+           'choose_move', 'GameRecord', 'game_seed', 'selfplay', 'selfplay_steps', 'compile_search', 'EndgameSolution',
+           'solve_endgame', 'selfplay_overlapped']
 
 # %% ../nbs/02_mcts.ipynb #e6436eee
 import contextlib, threading, weakref
@@ -22,7 +23,7 @@ from collections import deque
 import numpy as np
 from numba import njit
 from .engine import (State, new_game, get_variant, batch_legal_actions, action_to_move, move_to_action,
-                              format_move, n_planes, N_PIECES, state_rows, rows_to_bitboards, _frontier_rows, _play_rows,
+                              format_move, n_planes, N_PIECES, PIECE_SIZES, move_piece, state_rows, rows_to_bitboards, _frontier_rows, _play_rows,
                               _outcome_rows, _legal_rows, _encode_rows)
 from .net import Evaluation, BlokusNet, predict, choose_precision, evaluate_planes, values_to_absolute, submit_rows
 
@@ -902,6 +903,68 @@ def compile_search(variant:str='duo') -> float:
         selfplay(_PlanesReadingEvaluator(), name, 1, config, seed=0)
     _compiled_variants.add(name)
     return time.perf_counter() - t0
+
+# %% ../nbs/02_mcts.ipynb #70db749c
+ENDGAME_NODES = 30_000   # the exact endgame solver's budget for one move: positions it may visit (about 0.4 s in plain Python on a 2-core CPU); 0: off
+ENDGAME_MAX_MOVES = 40   # it is not tried while the mover has more legal moves than this (such endgames exceed the budget; trying costs time)
+
+class EndgameSolution(NamedTuple):
+    "What `solve_endgame` proved about a position"
+    value:int     # the mover's side's result under best play from both sides: 1 a win, 0 a draw, -1 a loss
+    moves:tuple   # every legal move that keeps `value` (in a lost position all of them), largest piece first
+    nodes:int     # positions searched to prove it
+
+class _OutOfNodes(Exception): pass
+
+def _side0_result(state:State) -> int:
+    "A finished game's result for side 0 (Duo's first player; Classic two a side: colours 1 and 3 together): 1, 0 or -1"
+    scores = state.scores()
+    margin = sum(scores[0::2]) - sum(scores[1::2])
+    return (margin > 0) - (margin < 0)
+
+def _largest_first(state:State) -> list:
+    return sorted(state.legal_moves(), key=lambda m: -PIECE_SIZES[move_piece(m)])
+
+def _alphabeta(state:State, alpha:int, beta:int, table:dict, budget:list) -> int:
+    "Side 0's result from `state` under best play: exact inside (alpha, beta), else a bound beyond it (fail-soft)"
+    if state.is_over: return _side0_result(state)
+    budget[0] -= 1
+    if budget[0] < 0: raise _OutOfNodes
+    key = state.key()
+    lo, hi = table.get(key, (-1, 1))                 # what earlier visits proved
+    if lo == hi or lo >= beta: return lo
+    if hi <= alpha: return hi
+    a, b = max(alpha, lo), min(beta, hi)
+    a0, b0 = a, b
+    maximizing = state.to_move % 2 == 0              # side 0 moves (a pass hands the move on; `play` skips it)
+    best = -2 if maximizing else 2
+    for move in _largest_first(state):
+        v = _alphabeta(state.play(move), a, b, table, budget)
+        if maximizing: best, a = max(best, v), max(a, v)
+        else: best, b = min(best, v), min(b, v)
+        if a >= b: break
+    if best <= a0: hi = min(hi, best)                # failed low: an upper bound
+    elif best >= b0: lo = max(lo, best)              # failed high: a lower bound
+    else: lo = hi = best
+    table[key] = (lo, hi)
+    return best
+
+def solve_endgame(state:State, max_nodes:int=ENDGAME_NODES, teams:bool=False) -> EndgameSolution:
+    "Prove the mover's result under best play and the moves that keep it; `None` when that takes more than `max_nodes` positions"
+    if state.is_over: raise ValueError('the game is over: there is no move to solve')
+    if state.variant.n_players != 2 and not teams:
+        raise ValueError(f'solve_endgame plays two sides: Duo, or Classic two a side (teams=True); {state.variant.name} has {state.variant.n_players} players each for themselves')
+    if max_nodes < 1: raise ValueError(f'max_nodes must be >= 1, got {max_nodes!r}')
+    budget, table = [max_nodes], {}
+    sign = 1 if state.to_move % 2 == 0 else -1      # side 0's results, seen from the mover's side
+    try:
+        value = _alphabeta(state, -2, 2, table, budget)
+        moves = _largest_first(state)
+        if sign * value > -1:                        # a win or a draw: keep the moves that hold it (a null window each)
+            moves = [m for m in moves if (_alphabeta(state.play(m), value - 1, value, table, budget) >= value if sign > 0
+                                          else _alphabeta(state.play(m), value, value + 1, table, budget) <= value)]
+    except _OutOfNodes: return None
+    return EndgameSolution(sign * value, tuple(moves), max_nodes - budget[0])
 
 # %% ../nbs/02_mcts.ipynb #011c93d7
 class _Answers:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .engine import get_variant, TEAM_GAME
 from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir, SEATINGS
-from .mcts import GUMBEL_ACTIONS
+from .mcts import GUMBEL_ACTIONS, ENDGAME_NODES
 from .gtp import GTPPlayer, GTPError
 
 # %% ../nbs/08_strength.ipynb #4c757819
@@ -191,7 +191,8 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                    pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
                    engines:int=2, # copies of the engine thinking in parallel
                    opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None, timeout:float=300.0,
-                   seating:str='teams'): # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
+                   seating:str='teams', # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
+                   endgame_nodes:int=ENDGAME_NODES): # a named player's endgame solver budget (see `MCTSPlayer`; 0: search only)
     "Matches against Pentobi's `levels`: yields one result dict per level, then the rating fitted to all of them"
     v = get_variant(variant)
     levels = list(levels)
@@ -204,7 +205,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
     game = pentobi_game(v, seating)
     book = find_book(v, books, seating)
     teams = seating == 'teams'                               # our search plays for its team, as Pentobi's does in its two-player game
-    me = player if isinstance(player, Player) else make_player(str(player), v.name, simulations, seed, gumbel_actions, teams)
+    me = player if isinstance(player, Player) else make_player(str(player), v.name, simulations, seed, gumbel_actions, teams, endgame_nodes=endgame_nodes)
     opponents = v.n_players - 1 if seating == 'one' else 1
     played = []
     for level in levels:
@@ -263,15 +264,18 @@ def main(argv=None) -> int:
     parser.add_argument('--seating', default='teams', choices=SEATINGS,
                         help="Classic: 'teams' (default) two colours a side against Pentobi's two-player game, the one its ratings were measured in; 'one' our one colour against three of Pentobi's")
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
+    parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
+                        help=f"the player proves two-sided endgames exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only)")
     args = parser.parse_args(argv)
     try:
         levels = parse_levels(args.levels)
         for name, value, low in (('--games', args.games, 1), ('--simulations', args.simulations, 0), ('--engines', args.engines, 1),
-                                 ('--opening-plies', args.opening_plies, 0), ('--gumbel-actions', args.gumbel_actions, 0)):
+                                 ('--opening-plies', args.opening_plies, 0), ('--gumbel-actions', args.gumbel_actions, 0),
+                                 ('--endgame-nodes', args.endgame_nodes, 0)):
             if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
         for line in pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed, args.pentobi,
                                    args.books, args.engines, args.opening_plies, args.gumbel_actions, args.stop_below, args.sgf_dir,
-                                   seating=args.seating):
+                                   seating=args.seating, endgame_nodes=args.endgame_nodes):
             print(json.dumps(line), flush=True)
     except (ValueError, FileNotFoundError, GTPError) as e:
         print(f'{parser.prog}: error: {e}', file=sys.stderr)
