@@ -137,7 +137,7 @@ class MCTSPlayer(Player):
     def solve(self, state:State):
         "`solve_endgame(state)` when this player solves endgames and `state` is small enough to try (see `ENDGAME_MAX_MOVES`), else None"
         if not self.endgame_nodes or (state.variant.n_players != 2 and not self.config.teams): return None
-        if len(state.legal_moves()) > ENDGAME_MAX_MOVES: return None
+        if len(state.legal_moves()) > ENDGAME_MAX_MOVES[state.variant.name]: return None
         return solve_endgame(state, self.endgame_nodes, self.config.teams)
 
     def choose_moves(self, states) -> list:

@@ -906,7 +906,7 @@ def compile_search(variant:str='duo') -> float:
 
 # %% ../nbs/02_mcts.ipynb #70db749c
 ENDGAME_NODES = 30_000   # the exact endgame solver's budget for one move: positions it may visit (about 0.4 s in plain Python on a 2-core CPU); 0: off
-ENDGAME_MAX_MOVES = 40   # it is not tried while the mover has more legal moves than this (such endgames exceed the budget; trying costs time)
+ENDGAME_MAX_MOVES = {'duo': 40, 'classic': 15}   # players try it only when the mover has at most this many legal moves (larger endgames exceed the budget, and trying costs time)
 
 class EndgameSolution(NamedTuple):
     "What `solve_endgame` proved about a position"
