@@ -916,18 +916,12 @@ class EndgameSolution(NamedTuple):
 
 class _OutOfNodes(Exception): pass
 
-def _side0_result(state:State) -> int:
-    "A finished game's result for side 0 (Duo's first player; Classic two a side: colours 1 and 3 together): 1, 0 or -1"
-    scores = state.scores()
-    margin = sum(scores[0::2]) - sum(scores[1::2])
-    return (margin > 0) - (margin < 0)
-
 def _largest_first(state:State) -> list:
     return sorted(state.legal_moves(), key=lambda m: -PIECE_SIZES[move_piece(m)])
 
 def _alphabeta(state:State, alpha:int, beta:int, table:dict, budget:list) -> int:
     "Side 0's result from `state` under best play: exact inside (alpha, beta), else a bound beyond it (fail-soft)"
-    if state.is_over: return _side0_result(state)
+    if state.is_over: return int(state.outcome(teams=True)[0])   # side 0's result: Duo's first player, or colours 1 and 3 together
     budget[0] -= 1
     if budget[0] < 0: raise _OutOfNodes
     key = state.key()

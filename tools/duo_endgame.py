@@ -11,21 +11,13 @@ Results are exact and do not depend on the machine; --nodes only sets how far ba
 the last 6 to 8 plies of a Duo game, a second or two a game in plain Python)."""
 import argparse, json
 from pathlib import Path
-from blokus_nb.engine import load_sgf, new_game, format_move
+from blokus_nb.engine import load_sgf, format_move
 from blokus_nb.mcts import solve_endgame
-
-def positions(final):
-    "Every position of the game that led to `final`, the empty board first"
-    s, out = new_game(final.variant), [new_game(final.variant)]
-    for _, move in final.moves:
-        s = s.play(move); out.append(s)
-    return out
+from duo_slip import positions                 # its neighbour in tools/: every position of a saved game
 
 def first_player_value(state, nodes):
     "The first player's proven result from `state` (1, 0, -1), or None beyond the budget"
-    if state.is_over:
-        a, b = state.scores()
-        return (a > b) - (a < b)
+    if state.is_over: return int(state.outcome()[0])
     sol = solve_endgame(state, nodes)
     return None if sol is None else sol.value * (1 if state.to_move == 0 else -1)
 
