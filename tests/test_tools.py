@@ -1,12 +1,14 @@
-"The analysis tools under tools/ that need no Pentobi: run on seeded games, their output checked against the games"
+"The analysis tools under tools/ that need no Pentobi: run on seeded games and positions, their output checked against the games and the network"
 import json, random, sys
 from pathlib import Path
+import numpy as np
 import pytest
-from blokus_nb.engine import random_game, save_sgf, new_game
-from blokus_nb.mcts import solve_endgame
+from blokus_nb.engine import random_game, save_sgf, new_game, transform_state, action_permutation, generate_moves
+from blokus_nb.mcts import solve_endgame, leaves_of, NetEvaluator
+from blokus_nb.net import load_pretrained, predict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tools'))
-import duo_endgame
+import duo_endgame, duo_symmetry
 
 def test_duo_endgame_reads_results_and_slips(tmp_path, capsys):
     paths = []
@@ -46,3 +48,36 @@ def test_duo_endgame_needs_our_side(tmp_path):
     save_sgf(random_game('duo', seed=0), path)
     with pytest.raises(SystemExit): duo_endgame.main([str(path)])
     duo_endgame.main([str(path), '--ours', 'second'])                        # told, it reads it
+
+def test_duo_symmetry_averages_the_networks_views():
+    net = load_pretrained('duo')
+    rng = random.Random(4)
+    states = [new_game('duo')]                                             # a start point still free: the identity alone
+    for plies in (4, 9, 15):
+        s = new_game('duo')
+        for _ in range(plies): s = s.play(rng.choice(generate_moves(s)))
+        states.append(s)
+    leaves = leaves_of(states)
+    plain = NetEvaluator(net).evaluate_leaves(leaves)
+    one = duo_symmetry.SymmetricEvaluator(net, 1).evaluate_leaves(leaves)
+    np.testing.assert_array_equal(one.priors, plain.priors)
+    np.testing.assert_array_equal(one.values, plain.values)
+    for k in (2, 8):
+        avg = duo_symmetry.SymmetricEvaluator(net, k).evaluate_leaves(leaves)
+        np.testing.assert_allclose(avg.priors_of(0), plain.priors_of(0), atol=1e-6)
+        np.testing.assert_allclose(avg.values[0], plain.values[0], atol=1e-6)
+        for i, s in enumerate(states[1:], 1):                              # the mean of the network on the transformed positions, mapped back
+            views = [predict(net, [transform_state(s, sym)]) for sym in duo_symmetry.SYMMETRY_ORDER[:k]]
+            priors = [dict(zip(e.actions_of(0).tolist(), e.priors_of(0).tolist())) for e in views]
+            expected = np.mean([[p[action_permutation('duo', sym)[a]] for a in plain.actions_of(i)]
+                                for p, sym in zip(priors, duo_symmetry.SYMMETRY_ORDER)], 0)
+            np.testing.assert_allclose(avg.priors_of(i), expected, atol=1e-5)
+            np.testing.assert_allclose(avg.values[i], np.mean([e.values[0] for e in views], 0), atol=1e-5)
+            if k == 8: assert not np.allclose(avg.values[i], plain.values[i], atol=1e-4)   # the views do differ
+    with pytest.raises(ValueError, match='1, 2, 4 or 8'): duo_symmetry.SymmetricEvaluator(net, 3)
+
+def test_duo_symmetry_plays_a_seat_balanced_match(capsys):
+    result = duo_symmetry.main(['--symmetries', '2', '--games', '2', '--simulations', '4', '--seed', '1'])
+    row = json.loads(capsys.readouterr().out)
+    assert row['games'] == 2 and row['wins'] + row['draws'] + row['losses'] == 2 and row['symmetries'] == 2
+    assert result.n == 2
