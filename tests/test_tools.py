@@ -3,12 +3,13 @@ import json, random, sys
 from pathlib import Path
 import numpy as np
 import pytest
-from blokus_nb.engine import random_game, save_sgf, new_game, transform_state, action_permutation, generate_moves
+from blokus_nb.engine import (random_game, save_sgf, new_game, transform_state, action_permutation, generate_moves, State, move_piece,
+                              PIECE_SIZES, rows_to_bitboards)
 from blokus_nb.mcts import solve_endgame, leaves_of, NetEvaluator
 from blokus_nb.net import load_pretrained, predict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tools'))
-import duo_endgame, duo_symmetry
+import duo_endgame, duo_rollout, duo_symmetry
 
 def test_duo_endgame_reads_results_and_slips(tmp_path, capsys):
     paths = []
@@ -80,4 +81,49 @@ def test_duo_symmetry_plays_a_seat_balanced_match(capsys):
     result = duo_symmetry.main(['--symmetries', '2', '--games', '2', '--simulations', '4', '--seed', '1'])
     row = json.loads(capsys.readouterr().out)
     assert row['games'] == 2 and row['wins'] + row['draws'] + row['losses'] == 2 and row['symmetries'] == 2
+    assert result.n == 2
+
+def _midgame_positions(seed:int, plies=(3, 8, 14, 20)) -> list:
+    rng = random.Random(seed)
+    out = []
+    for n in plies:
+        s = new_game('duo')
+        for _ in range(n): s = s.play(rng.choice(generate_moves(s)))
+        out.append(s)
+    return out
+
+def test_duo_rollout_playouts_end_legally_with_the_largest_pieces():
+    states = _midgame_positions(5)
+    ev = duo_rollout.RolloutEvaluator(load_pretrained('duo'), 0.5, seed=0)
+    outcomes, occ, hands = ev.playouts(leaves_of(states * 8), ends=True)
+    assert set(np.unique(outcomes)) <= {-1.0, 0.0, 1.0} and (outcomes.sum(1) == 0).all()
+    for b, s in enumerate(states * 8):
+        end = State(s.variant, rows_to_bitboards('duo', occ[b]), tuple(int(h) for h in hands[b]), 0)
+        assert not any(end.can_move(p) for p in range(2))                  # the playout went to the end of the game
+        np.testing.assert_array_equal(outcomes[b], end.outcome())          # and scored it as the rules do
+        for p in range(2):
+            assert (s.occ[p] & end.occ[p]) == s.occ[p] and hands[b, p] & ~s.hands[p] == 0   # it only added pieces
+            placed = [i for i in range(len(PIECE_SIZES)) if (s.hands[p] >> i) & 1 and not (hands[b, p] >> i) & 1]
+            assert bin(end.occ[p]).count('1') - bin(s.occ[p]).count('1') == sum(PIECE_SIZES[i] for i in placed)
+    _, occ, hands = ev.playouts(leaves_of(states * 8), ends=True, max_plies=1)                # each playout's first move
+    for b, s in enumerate(states * 8):
+        biggest = max(PIECE_SIZES[move_piece(m)] for m in s.legal_moves())
+        after = {(t.occ, t.hands) for t in (s.play(m) for m in s.legal_moves() if PIECE_SIZES[move_piece(m)] == biggest)}
+        assert (rows_to_bitboards('duo', occ[b]), tuple(int(h) for h in hands[b])) in after   # a legal placement of the largest piece
+
+def test_duo_rollout_mixes_the_network_with_the_playouts():
+    net, leaves = load_pretrained('duo'), leaves_of(_midgame_positions(6))
+    plain = NetEvaluator(net).evaluate_leaves(leaves)
+    none = duo_rollout.RolloutEvaluator(net, 0.0).evaluate_leaves(leaves)
+    np.testing.assert_array_equal(none.values, plain.values)
+    mixed = duo_rollout.RolloutEvaluator(net, 0.25, seed=3).evaluate_leaves(leaves)
+    z = duo_rollout.RolloutEvaluator(net, 0.25, seed=3).playouts(leaves)    # the same seed: the same playouts
+    np.testing.assert_allclose(mixed.values, 0.75 * plain.values + 0.25 * z, atol=1e-6)
+    np.testing.assert_array_equal(mixed.priors, plain.priors)
+    with pytest.raises(ValueError, match=r'mix must be in \[0, 1\]'): duo_rollout.RolloutEvaluator(net, 1.5)
+
+def test_duo_rollout_plays_a_seat_balanced_match(capsys):
+    result = duo_rollout.main(['--mix', '0.5', '--games', '2', '--simulations', '4', '--seed', '1'])
+    row = json.loads(capsys.readouterr().out)
+    assert row['games'] == 2 and row['wins'] + row['draws'] + row['losses'] == 2 and row['mix'] == 0.5
     assert result.n == 2

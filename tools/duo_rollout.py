@@ -1,0 +1,109 @@
+"""Does mixing the network's value with fast playouts make the search stronger where the network misjudges? AlphaGo (2016)
+scored each leaf as (1 - lambda) * value network + lambda * the result of one fast playout; Pentobi's whole strength is
+playouts. Here each leaf's playout moves at random among the legal placements of the largest piece that can still be
+placed (the classic Blokus rule of thumb), to the end of the game, compiled with numba from the engine's row kernels.
+A seat-balanced match at a fixed number of simulations against the same network without playouts, with both
+players' seconds per move:
+
+    python tools/duo_rollout.py --mix 0.5 --games 100 --simulations 200 --seed 0
+    PENTOBI_GTP=... PENTOBI_BOOKS=... python tools/duo_rollout.py --mix 0.5 --level 7 --games 40 --seed 3   # the ladder instead
+
+`RolloutEvaluator` can stand wherever a network evaluator can (an `MCTSPlayer`, the ladder)."""
+import argparse, json, time
+import numpy as np
+from numba import njit
+from blokus_nb.arena import MCTSPlayer, arena
+from blokus_nb.engine import _frontier_rows, _legal_rows, _play_rows, _outcome_rows
+from blokus_nb.mcts import NetEvaluator, GUMBEL_ACTIONS, HANDS, TO_MOVE, DONE, MONO
+
+@njit(cache=True, nogil=True)
+def _playout_outcomes(occ_all, ni, nodes, n_players, size, otab, offs, starts, piece_sizes, seed, out, final_occ, final_hands, max_plies):
+    """The outcome vector (engine player order) of one largest-piece-first random playout from each tree node in `nodes`, and where it
+    ended (after at most `max_plies` moves: the tests' way to see the first)"""
+    np.random.seed(seed)
+    everyone = (1 << n_players) - 1
+    free, corners = np.zeros(size + 4, np.uint32), np.zeros(size + 4, np.uint32)
+    rows = np.zeros((2, size + 4), np.uint32)
+    sf, sc = np.empty((offs.shape[1], size), np.uint32), np.empty((offs.shape[1], size), np.uint32)
+    hand = np.zeros(1, np.int64)
+    for b in range(len(nodes)):
+        i = nodes[b]
+        occ = occ_all[i].copy()
+        hands = ni[i, HANDS:HANDS + n_players].copy()
+        mover, done, mono = ni[i, TO_MOVE], ni[i, DONE], ni[i, MONO]
+        plies = 0
+        while done != everyone and plies < max_plies:
+            plies += 1
+            _frontier_rows(occ, mover, size, starts, rows[0], rows[1])
+            hand[0] = hands[mover]
+            actions, _ = _legal_rows(rows, hand, size, otab, offs)
+            if len(actions) == 0:                       # cannot happen for a player not done; stop rather than loop
+                done |= 1 << mover
+                mover = (mover + 1) % n_players
+                continue
+            biggest = 0
+            for a in actions: biggest = max(biggest, piece_sizes[otab[a // (size * size), 6]])
+            count = 0
+            for a in actions:
+                if piece_sizes[otab[a // (size * size), 6]] == biggest: count += 1
+            k = np.random.randint(count)
+            for a in actions:
+                if piece_sizes[otab[a // (size * size), 6]] == biggest:
+                    if k == 0:
+                        mover, done, mono = _play_rows(occ, hands, mover, done, mono, a, size, otab, offs, starts, free, corners, sf, sc)
+                        break
+                    k -= 1
+        _outcome_rows(hands, mono, piece_sizes, out[b], False)
+        final_occ[b], final_hands[b] = occ, hands
+    return out
+
+class RolloutEvaluator(NetEvaluator):
+    "A network whose leaf values are mixed with one fast playout's result: (1 - mix) * network + mix * playout"
+    def __init__(self, net, mix:float=0.5, seed:int=0, bf16=False):
+        if not 0 <= mix <= 1: raise ValueError(f'mix must be in [0, 1], got {mix!r}')
+        super().__init__(net, bf16)
+        self.mix, self.rng = mix, np.random.default_rng(seed)
+
+    def playouts(self, leaves, ends:bool=False, max_plies:int=1 << 30):
+        "One playout's outcome vector per leaf (engine player order); with `ends`, also each playout's last occupancy rows and hands"
+        f, v = leaves._forest, leaves.variant
+        t, B, P = v._batch, len(leaves), v.n_players
+        out, occ, hands = np.zeros((B, P)), np.zeros((B, P, v.size), np.uint32), np.zeros((B, P), np.int64)
+        _playout_outcomes(f.occ, f.ni, np.asarray(leaves._nodes, np.int64), P, v.size, t.otab, t.offs, t.starts, t.piece_sizes,
+                          int(self.rng.integers(2**31)), out, occ, hands, max_plies)
+        return (out, occ, hands) if ends else out
+
+    def evaluate_leaves(self, leaves):
+        out = super().evaluate_leaves(leaves)
+        if self.mix == 0: return out
+        t0 = time.perf_counter()
+        values = ((1 - self.mix) * out.values + self.mix * self.playouts(leaves)).astype(np.float32)
+        self.seconds += time.perf_counter() - t0
+        return out._replace(values=values)
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--mix', type=float, default=0.5)
+    parser.add_argument('--games', type=int, default=100)
+    parser.add_argument('--simulations', type=int, default=200)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--level', type=int, default=None, help='play Pentobi at this level on the ladder (its books from $PENTOBI_BOOKS) instead of the plain network')
+    parser.add_argument('--checkpoint', default=None, help='a Duo network saved by save_net (default: the shipped one)')
+    args = parser.parse_args(argv)
+    if args.games < 1: parser.error(f'--games must be >= 1, got {args.games}')
+    if args.simulations < 1: parser.error(f'--simulations must be >= 1, got {args.simulations}')
+    if not 0 <= args.mix <= 1: parser.error(f'--mix must be in [0, 1], got {args.mix}')
+    from blokus_nb.net import load_pretrained, load_net
+    net = load_net(args.checkpoint) if args.checkpoint else load_pretrained('duo')
+    if net.config.variant != 'duo': parser.error(f'{args.checkpoint} is a {net.config.variant} network; this tool plays Duo')
+    a = MCTSPlayer(RolloutEvaluator(net, args.mix, seed=args.seed), args.simulations, seed=args.seed, name=f'rollout{args.mix:g}', gumbel_actions=GUMBEL_ACTIONS)
+    if args.level is not None:
+        from blokus_nb.strength import pentobi_ladder
+        for line in pentobi_ladder(a, [args.level], 'duo', args.games, args.simulations, args.seed): print(json.dumps({**line, 'mix': args.mix}, default=str), flush=True)
+        return
+    b = MCTSPlayer(net, args.simulations, seed=args.seed + 1, name='plain', gumbel_actions=GUMBEL_ACTIONS)
+    r = arena(a, b, 'duo', args.games, seed=args.seed)
+    print(json.dumps({**r.summary(), 'mix': args.mix, 'simulations': args.simulations, 'seed': args.seed}))
+    return r
+
+if __name__ == '__main__': main()
