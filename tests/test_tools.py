@@ -50,14 +50,18 @@ def test_duo_endgame_needs_our_side(tmp_path):
     with pytest.raises(SystemExit): duo_endgame.main([str(path)])
     duo_endgame.main([str(path), '--ours', 'second'])                        # told, it reads it
 
+def _midgame_positions(seed:int, plies=(3, 8, 14, 20)) -> list:
+    rng = random.Random(seed)
+    out = []
+    for n in plies:
+        s = new_game('duo')
+        for _ in range(n): s = s.play(rng.choice(generate_moves(s)))
+        out.append(s)
+    return out
+
 def test_duo_symmetry_averages_the_networks_views():
     net = load_pretrained('duo')
-    rng = random.Random(4)
-    states = [new_game('duo')]                                             # a start point still free: the identity alone
-    for plies in (4, 9, 15):
-        s = new_game('duo')
-        for _ in range(plies): s = s.play(rng.choice(generate_moves(s)))
-        states.append(s)
+    states = [new_game('duo')] + _midgame_positions(4, (4, 9, 15))        # the first: a start point still free, the identity alone
     leaves = leaves_of(states)
     plain = NetEvaluator(net).evaluate_leaves(leaves)
     one = duo_symmetry.SymmetricEvaluator(net, 1).evaluate_leaves(leaves)
@@ -77,20 +81,13 @@ def test_duo_symmetry_averages_the_networks_views():
             if k == 8: assert not np.allclose(avg.values[i], plain.values[i], atol=1e-4)   # the views do differ
     with pytest.raises(ValueError, match='1, 2, 4 or 8'): duo_symmetry.SymmetricEvaluator(net, 3)
 
-def test_duo_symmetry_plays_a_seat_balanced_match(capsys):
-    result = duo_symmetry.main(['--symmetries', '2', '--games', '2', '--simulations', '4', '--seed', '1'])
+@pytest.mark.parametrize('tool, option, value', [(duo_symmetry, 'symmetries', 2), (duo_rollout, 'mix', 0.5)])
+def test_duo_tools_play_a_seat_balanced_match(capsys, tool, option, value):
+    result = tool.main([f'--{option}', str(value), '--games', '2', '--simulations', '4', '--seed', '1'])
     row = json.loads(capsys.readouterr().out)
-    assert row['games'] == 2 and row['wins'] + row['draws'] + row['losses'] == 2 and row['symmetries'] == 2
+    assert row['games'] == 2 and row['wins'] + row['draws'] + row['losses'] == 2 and row[option] == value
     assert result.n == 2
-
-def _midgame_positions(seed:int, plies=(3, 8, 14, 20)) -> list:
-    rng = random.Random(seed)
-    out = []
-    for n in plies:
-        s = new_game('duo')
-        for _ in range(n): s = s.play(rng.choice(generate_moves(s)))
-        out.append(s)
-    return out
+    with pytest.raises(SystemExit): tool.main([f'--{option}', str(value), '--games', '0'])   # refused before a game
 
 def test_duo_rollout_playouts_end_legally_with_the_largest_pieces():
     states = _midgame_positions(5)
@@ -121,9 +118,3 @@ def test_duo_rollout_mixes_the_network_with_the_playouts():
     np.testing.assert_allclose(mixed.values, 0.75 * plain.values + 0.25 * z, atol=1e-6)
     np.testing.assert_array_equal(mixed.priors, plain.priors)
     with pytest.raises(ValueError, match=r'mix must be in \[0, 1\]'): duo_rollout.RolloutEvaluator(net, 1.5)
-
-def test_duo_rollout_plays_a_seat_balanced_match(capsys):
-    result = duo_rollout.main(['--mix', '0.5', '--games', '2', '--simulations', '4', '--seed', '1'])
-    row = json.loads(capsys.readouterr().out)
-    assert row['games'] == 2 and row['wins'] + row['draws'] + row['losses'] == 2 and row['mix'] == 0.5
-    assert result.n == 2

@@ -3,18 +3,18 @@ scored each leaf as (1 - lambda) * value network + lambda * the result of one fa
 playouts. Here each leaf's playout moves at random among the legal placements of the largest piece that can still be
 placed (the classic Blokus rule of thumb), to the end of the game, compiled with numba from the engine's row kernels.
 A seat-balanced match at a fixed number of simulations against the same network without playouts, with both
-players' seconds per move:
+players' seconds per move, or the ladder (the command line is tools/duo_match.py's):
 
     python tools/duo_rollout.py --mix 0.5 --games 100 --simulations 200 --seed 0
     PENTOBI_GTP=... PENTOBI_BOOKS=... python tools/duo_rollout.py --mix 0.5 --level 7 --games 40 --seed 3   # the ladder instead
 
 `RolloutEvaluator` can stand wherever a network evaluator can (an `MCTSPlayer`, the ladder)."""
-import argparse, json, time
+import time
 import numpy as np
 from numba import njit
-from blokus_nb.arena import MCTSPlayer, arena
 from blokus_nb.engine import _frontier_rows, _legal_rows, _play_rows, _outcome_rows
-from blokus_nb.mcts import NetEvaluator, GUMBEL_ACTIONS, HANDS, TO_MOVE, DONE, MONO
+from blokus_nb.mcts import NetEvaluator, HANDS, TO_MOVE, DONE, MONO
+from duo_match import match_parser, play_match
 
 @njit(cache=True, nogil=True)
 def _playout_outcomes(occ_all, ni, nodes, n_players, size, otab, offs, starts, piece_sizes, seed, out, final_occ, final_hands, max_plies):
@@ -37,15 +37,11 @@ def _playout_outcomes(occ_all, ni, nodes, n_players, size, otab, offs, starts, p
             _frontier_rows(occ, mover, size, starts, rows[0], rows[1])
             hand[0] = hands[mover]
             actions, _ = _legal_rows(rows, hand, size, otab, offs)
-            if len(actions) == 0:                       # cannot happen for a player not done; stop rather than loop
-                done |= 1 << mover
-                mover = (mover + 1) % n_players
-                continue
-            biggest = 0
-            for a in actions: biggest = max(biggest, piece_sizes[otab[a // (size * size), 6]])
-            count = 0
+            biggest = count = 0                         # the largest size among the legal placements, and how many have it
             for a in actions:
-                if piece_sizes[otab[a // (size * size), 6]] == biggest: count += 1
+                n = piece_sizes[otab[a // (size * size), 6]]
+                if n > biggest: biggest, count = n, 0
+                if n == biggest: count += 1
             k = np.random.randint(count)
             for a in actions:
                 if piece_sizes[otab[a // (size * size), 6]] == biggest:
@@ -82,28 +78,10 @@ class RolloutEvaluator(NetEvaluator):
         return out._replace(values=values)
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = match_parser(__doc__)
     parser.add_argument('--mix', type=float, default=0.5)
-    parser.add_argument('--games', type=int, default=100)
-    parser.add_argument('--simulations', type=int, default=200)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--level', type=int, default=None, help='play Pentobi at this level on the ladder (its books from $PENTOBI_BOOKS) instead of the plain network')
-    parser.add_argument('--checkpoint', default=None, help='a Duo network saved by save_net (default: the shipped one)')
     args = parser.parse_args(argv)
-    if args.games < 1: parser.error(f'--games must be >= 1, got {args.games}')
-    if args.simulations < 1: parser.error(f'--simulations must be >= 1, got {args.simulations}')
     if not 0 <= args.mix <= 1: parser.error(f'--mix must be in [0, 1], got {args.mix}')
-    from blokus_nb.net import load_pretrained, load_net
-    net = load_net(args.checkpoint) if args.checkpoint else load_pretrained('duo')
-    if net.config.variant != 'duo': parser.error(f'{args.checkpoint} is a {net.config.variant} network; this tool plays Duo')
-    a = MCTSPlayer(RolloutEvaluator(net, args.mix, seed=args.seed), args.simulations, seed=args.seed, name=f'rollout{args.mix:g}', gumbel_actions=GUMBEL_ACTIONS)
-    if args.level is not None:
-        from blokus_nb.strength import pentobi_ladder
-        for line in pentobi_ladder(a, [args.level], 'duo', args.games, args.simulations, args.seed): print(json.dumps({**line, 'mix': args.mix}, default=str), flush=True)
-        return
-    b = MCTSPlayer(net, args.simulations, seed=args.seed + 1, name='plain', gumbel_actions=GUMBEL_ACTIONS)
-    r = arena(a, b, 'duo', args.games, seed=args.seed)
-    print(json.dumps({**r.summary(), 'mix': args.mix, 'simulations': args.simulations, 'seed': args.seed}))
-    return r
+    return play_match(parser, args, lambda net: RolloutEvaluator(net, args.mix, seed=args.seed), f'rollout{args.mix:g}', mix=args.mix)
 
 if __name__ == '__main__': main()

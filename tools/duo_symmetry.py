@@ -5,15 +5,16 @@ per move. Positions where a start point is still free are evaluated once: only t
 
     python tools/duo_symmetry.py --symmetries 8 --games 100 --simulations 200 --seed 0
     python tools/duo_symmetry.py --symmetries 2 --games 200 --simulations 200 --seed 12
+    PENTOBI_GTP=... PENTOBI_BOOKS=... python tools/duo_symmetry.py --symmetries 8 --level 7 --games 40 --seed 3   # the ladder instead
 
 On a CPU the network's cost grows with the batch, so K symmetries cost about K times the network's time per move;
 the match is at equal simulations, not equal time (compare the seconds it prints)."""
-import argparse, json, time
+import time
 import numpy as np
-from blokus_nb.arena import MCTSPlayer, arena
 from blokus_nb.engine import N_PIECES, transform_planes, action_permutation
-from blokus_nb.mcts import NetEvaluator, GUMBEL_ACTIONS
+from blokus_nb.mcts import NetEvaluator
 from blokus_nb.net import Evaluation, evaluate_planes, values_to_absolute
+from duo_match import match_parser, play_match
 
 SYMMETRY_ORDER = (0, 2, 4, 6, 1, 3, 5, 7)   # the first K are used: identity, half turn, the two diagonal mirrors, then the rest
 
@@ -42,22 +43,9 @@ class SymmetricEvaluator(NetEvaluator):
         return out
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = match_parser(__doc__)
     parser.add_argument('--symmetries', type=int, default=8, choices=[1, 2, 4, 8])
-    parser.add_argument('--games', type=int, default=100)
-    parser.add_argument('--simulations', type=int, default=200)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--checkpoint', default=None, help='a Duo network saved by save_net (default: the shipped one)')
     args = parser.parse_args(argv)
-    if args.games < 1: parser.error(f'--games must be >= 1, got {args.games}')
-    if args.simulations < 1: parser.error(f'--simulations must be >= 1, got {args.simulations}')
-    from blokus_nb.net import load_pretrained, load_net
-    net = load_net(args.checkpoint) if args.checkpoint else load_pretrained('duo')
-    if net.config.variant != 'duo': parser.error(f'{args.checkpoint} is a {net.config.variant} network; this tool plays Duo')
-    a = MCTSPlayer(SymmetricEvaluator(net, args.symmetries), args.simulations, seed=args.seed, name=f'sym{args.symmetries}', gumbel_actions=GUMBEL_ACTIONS)
-    b = MCTSPlayer(net, args.simulations, seed=args.seed + 1, name='plain', gumbel_actions=GUMBEL_ACTIONS)
-    r = arena(a, b, 'duo', args.games, seed=args.seed)
-    print(json.dumps({**r.summary(), 'symmetries': args.symmetries, 'simulations': args.simulations, 'seed': args.seed}))
-    return r
+    return play_match(parser, args, lambda net: SymmetricEvaluator(net, args.symmetries), f'sym{args.symmetries}', symmetries=args.symmetries)
 
 if __name__ == '__main__': main()
