@@ -4,14 +4,14 @@
 
 # %% ../nbs/02a_arena.ipynb #ed687ef1
 from __future__ import annotations
-import math, random, time
+import math, os, random, time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'TIME_SHARES', 'SEATINGS', 'Player', 'RandomPlayer', 'corner_cells',
            'GreedyPlayer', 'time_share', 'MCTSPlayer', 'wilson_interval', 'ArenaResult', 'seats_of_a',
-           'random_openings', 'prepare_sgf_dir', 'arena', 'make_player', 'main']
+           'random_openings', 'prepare_sgf_dir', 'unused_paths', 'arena', 'make_player', 'main']
 
 # %% ../nbs/02a_arena.ipynb #d474d100
 import numpy as np
@@ -268,7 +268,19 @@ def prepare_sgf_dir(sgf_dir) -> Path:
     if path.exists() and not path.is_dir(): raise ValueError(f'sgf_dir {str(sgf_dir)!r} is a file, not a folder: name a folder to save the games in')
     try: path.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f'sgf_dir {str(sgf_dir)!r} cannot be created: {e.strerror or e}') from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ValueError(f'sgf_dir {str(sgf_dir)!r} is not writable: name a folder you may write in')
     return path
+
+def unused_paths(paths) -> list:
+    """`paths` as they are when none of them exists yet, else all of them with the first suffix -2, -3, ... (before
+    the extension) that makes every one new: files saved together keep one suffix, and no saved file is replaced"""
+    paths = [Path(p) for p in paths]
+    k, named = 1, paths
+    while any(p.exists() for p in named):
+        k += 1
+        named = [p.with_name(f'{p.stem}-{k}{p.suffix}') for p in paths]
+    return named
 
 def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
           opening_plies:int=None, # each pair of games starts from the same `opening_plies` random moves; None: one per colour, 0: the empty board
@@ -295,6 +307,8 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
             for g, move in zip(idx, moves):
                 try: states[g] = states[g].play(move)
                 except ValueError as e: raise ValueError(f'{player.name} made an illegal move in game {g}: {e}') from None
+    if sgf_dir is not None:       # new names: a match saved in this folder before keeps its files
+        records = unused_paths(sgf_dir / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf' for g in range(n_games))
     for g, (s, mine) in enumerate(zip(states, seats)):
         scores, others = s.scores(), [p for p in range(v.n_players) if p not in mine]
         points = sum(scores[p] for p in mine)
@@ -311,8 +325,7 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
             if v.n_players == 2: props = {'PB': names[0], 'PW': names[1]}
             elif seating == 'teams': props = {'GM': TEAM_GAME, 'PB': names[0], 'PW': names[1]}   # Pentobi's Classic two a side
             else: props = {f'P{p + 1}': n for p, n in enumerate(names)}
-            save_sgf(s, sgf_dir / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf',
-                     GC=' / '.join(f'{v.sgf_colors[p]}: {n}' for p, n in enumerate(names)), **props)
+            save_sgf(s, records[g], GC=' / '.join(f'{v.sgf_colors[p]}: {n}' for p, n in enumerate(names)), **props)
     return result
 
 # %% ../nbs/02a_arena.ipynb #9f2d1ebc
@@ -343,6 +356,9 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
                           gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
+    if Path(spec).suffix or '/' in spec or os.sep in spec:   # meant as a file
+        raise ValueError(f'no network checkpoint at {spec!r}: a player is random, greedy, mcts, pretrained '
+                         'or the path of a network checkpoint')
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
 
 def main(argv=None):

@@ -11,8 +11,8 @@ from .engine import (VARIANTS, new_game, generate_moves, batch_legal_actions, ra
 
 # %% auto #0
 __all__ = ['INSTANT_MODES', 'BENCHMARKS', 'DEFAULT_VARIANTS', 'QUICK', 'benchmark_positions', 'median_us', 'bench_engine',
-           'bench_nn', 'bench_search', 'bench_search_free', 'bench_selfplay', 'bench_selfplay_instant', 'bench_learn',
-           'limit_cores', 'bench_gpu', 'machine_info', 'main']
+           'bench_nn', 'bench_search', 'bench_search_free', 'check_modes', 'bench_selfplay', 'bench_selfplay_instant',
+           'bench_learn', 'limit_cores', 'bench_gpu', 'machine_info', 'main']
 
 # %% ../nbs/90_bench.ipynb #2bec8878
 def benchmark_positions(variant:str, n_games:int, seed:int=0) -> list:
@@ -243,6 +243,16 @@ def bench_search_free(variant:str='duo', games=(1, 64, 256), roots=('puct', 'gum
     return out
 
 # %% ../nbs/90_bench.ipynb #998f6b81
+def check_modes(modes, # self-play modes: a comma-separated string ('sequential,cpu_workers') or a sequence
+                allowed) -> tuple: # the modes this benchmark can play
+    "The self-play `modes` as a tuple; `ValueError` naming one that is not `allowed`, or when there is none"
+    if isinstance(modes, str): modes = [m.strip() for m in modes.split(',') if m.strip()]
+    modes = tuple(modes)
+    for m in modes:
+        if m not in allowed: raise ValueError(f'unknown self-play mode {m!r}; allowed: {", ".join(allowed)}')
+    if not modes: raise ValueError(f'no self-play mode given; allowed: {", ".join(allowed)}')
+    return modes
+
 def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations:int=32,
                    modes=None, seed:int=0, repeats:int=None,
                    evaluator:str='net', # 'instant': `bench_selfplay_instant` (the CPU side's ceiling)
@@ -256,9 +266,7 @@ def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations
     from blokus_nb.mcts import SearchConfig
     from blokus_nb.selfplay_pool import SelfPlayPool, default_workers, MODES
     allowed = MODES + ('ray',)
-    if isinstance(modes, str): modes = tuple(m.strip() for m in modes.split(',') if m.strip())
-    for m in modes:
-        if m not in allowed: raise ValueError(f'unknown self-play mode {m!r}; allowed: {", ".join(allowed)}')
+    modes = check_modes(modes, allowed)
     net = make_net(size, variant, seed=seed)
     config = SearchConfig(simulations=simulations)
     runs = [('seed_way', dict(mode='cpu_workers', num_workers=default_workers(), games_per_worker_batch=1, bf16=False))]
@@ -292,9 +300,7 @@ def bench_selfplay_instant(variant:str='duo', games:int=256, size:str='medium', 
     from blokus_nb.net import make_net
     from blokus_nb.mcts import SearchConfig, InstantEvaluator, GUMBEL_ACTIONS, compile_search
     from blokus_nb.selfplay_pool import SelfPlayPool, MODES
-    if isinstance(modes, str): modes = tuple(m.strip() for m in modes.split(',') if m.strip())
-    for m in modes:
-        if m not in MODES: raise ValueError(f'unknown self-play mode {m!r}; allowed: {", ".join(MODES)}')
+    modes = check_modes(modes, MODES)
     config = SearchConfig(simulations=simulations, gumbel_actions=GUMBEL_ACTIONS if gumbel_actions is None else gumbel_actions,
                           gumbel_noise_plies=noise_plies)
     compile_search(variant)
@@ -530,6 +536,7 @@ def machine_info() -> dict:
 def main(argv=None):
     "Run the benchmarks named on the command line and print one JSON object per line (`strength` has a command line of its own)"
     import argparse
+    from pathlib import Path
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ['strength']:                  # a ladder against Pentobi: python -m blokus_nb.bench strength PLAYER ...
         from blokus_nb.strength import main as strength_main
@@ -577,15 +584,26 @@ def main(argv=None):
     if args.levels is not None:
         from blokus_nb.strength import parse_levels
         try: extra['ladder_levels'] = () if args.levels == '0' else parse_levels(args.levels)
-        except ValueError as e: parser.error(str(e))
-    for which in args.which:
-        variants = [x.strip() for x in (args.variants or DEFAULT_VARIANTS[which]).split(',') if x.strip()]
-        for name in variants: get_variant(name)   # a clear error before any work
-    for which in args.which:
-        for variant in [x.strip() for x in (args.variants or DEFAULT_VARIANTS[which]).split(',') if x.strip()]:
+        except ValueError as e: parser.error(f'--levels: {e}')
+    if args.run_dir is not None and Path(args.run_dir).exists() and not Path(args.run_dir).is_dir():
+        parser.error(f'--run-dir {args.run_dir} is a file, not a folder: name a folder for the run')
+    runs = [(which, name.strip()) for which in args.which
+            for name in (args.variants or DEFAULT_VARIANTS[which]).split(',') if name.strip()]
+    if not runs: parser.error(f'--variants names no variant; allowed: {", ".join(VARIANTS)}')
+    for _, name in runs:                                      # every value checked before any work
+        try: get_variant(name)
+        except ValueError as e: parser.error(f'--variants: {e}')
+    if args.modes is not None:
+        from blokus_nb.selfplay_pool import MODES
+        try: check_modes(args.modes, MODES if args.evaluator == 'instant' else MODES + ('ray',))
+        except ValueError as e: parser.error(f'--modes: {e}')
+    try:
+        for which, variant in runs:
             result = BENCHMARKS[which](variant, **{**(QUICK[which] if args.quick else {}), **extra})
             for line in ([result] if isinstance(result, dict) else result):   # a dict, a list, or a generator (printed as it goes)
                 print(json.dumps(line), flush=True)
+    except ValueError as e:      # what a benchmark refuses when it starts, e.g. a --run-dir that holds a run already
+        parser.exit(2, f'{parser.prog}: error: {e}\n')
     print(json.dumps(machine_info()), flush=True)
 
 # %% ../nbs/90_bench.ipynb #45b21752

@@ -833,10 +833,16 @@ def from_sgf(text:str) -> State:
                 except ValueError as err: raise ValueError(f'move {number} ({color}[{text_move}]): {err}') from None
     return state
 
-def save_sgf(state:State, path, **properties):
-    "Write the game leading to `state` to `path` (.blksgf)"
-    from pathlib import Path
-    Path(path).write_text(to_sgf(state, **properties), encoding='utf-8')
+def save_sgf(state:State, path,
+             overwrite:bool=False, # replace a file already at `path` (default: refuse, `FileExistsError`)
+             **properties):
+    "Write the game leading to `state` to a new file `path` (.blksgf); a file already there is kept unless `overwrite`"
+    text = to_sgf(state, **properties)                       # a bad property is refused before any file is made
+    try:
+        with open(path, 'w' if overwrite else 'x', encoding='utf-8') as f: f.write(text)
+    except FileExistsError:
+        message = f'{path} already exists: pass overwrite=True to replace it, or choose another name'
+        raise FileExistsError(message) from None
 
 def load_sgf(path) -> State:
     "Read and replay a .blksgf file"

@@ -308,7 +308,7 @@ def load_net(path, device='cpu') -> BlokusNet:
     "Load a network saved by `save_net`, or the network of a training checkpoint, onto `device` (never executes code from the file)"
     try: state = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise
-    except Exception as e: raise ValueError(f'cannot read network checkpoint {str(path)!r}: {e}') from e
+    except Exception as e: raise ValueError(f'cannot read network checkpoint {str(path)!r} ({type(e).__name__}: {str(e)[:200]})') from e
     if isinstance(state, dict) and str(state.get('format', '')).startswith('blokus_nb.train/') and 'net' in state:
         state = state['net']                              # a training checkpoint (blokus_nb.train) holds the network too
     try: return net_from_state(state, device)

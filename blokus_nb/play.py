@@ -13,7 +13,7 @@ import re, threading
 from pathlib import Path
 from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell, sym_cell, save_sgf,
                               normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE, PIECE_NAMES, N_PIECES, PIECE_SIZES)
-from .arena import Player, GreedyPlayer, MCTSPlayer
+from .arena import Player, GreedyPlayer, MCTSPlayer, unused_paths
 from .mcts import GUMBEL_ACTIONS
 from .net import load_pretrained
 from .viz import player_color, EMPTY
@@ -89,12 +89,15 @@ class PlaySession:
         if seat is None: seat = self.state.to_move if self.human_to_move else self.human_seats[0]
         return [p for p in range(N_PIECES) if self.state.hands[seat] >> p & 1]
 
-    def save(self, path) -> Path:
-        "Write the game so far to `path` as Pentobi .blksgf (players' names in PB/PW for Duo); returns the path"
+    def save(self, path,
+             overwrite:bool=False) -> Path: # replace a file at `path` (default: keep it, and save under a new name)
+        """Write the game so far as Pentobi .blksgf (players' names in PB/PW for Duo) to `path`, or when a file is
+        there already to the first new name path-2, path-3, ... (see `unused_paths`); returns the path written"""
         names = [self.seat_name(p).split(' (')[0] for p in range(self.variant.n_players)]
         props = {'PB': names[0], 'PW': names[1]} if self.variant.n_players == 2 else {}
-        save_sgf(self.state, path, **props)
-        return Path(path)
+        path = Path(path) if overwrite else unused_paths([path])[0]
+        save_sgf(self.state, path, overwrite=overwrite, **props)
+        return path
 
 def _move_words(variant, move) -> str:
     "A move in plain words: the piece's name and its cells in Pentobi's notation"
@@ -441,10 +444,13 @@ def _board_on_strength(self:PlayBoard, change):
     self.session.message = f'{opponent.name} now searches {change["new"]} simulations a move.'; self.redraw()
 
 def _board_on_save(self:PlayBoard, _):
-    "The save button: the game as Pentobi .blksgf in the file named beside it"
+    "The save button: the game as .blksgf in the file named beside it, or under a new name when that file exists"
     path = Path(self.filename.value.strip() or 'game.blksgf')
     if path.suffix != '.blksgf': path = path.with_name(path.name + '.blksgf')
-    try: self.session.message = f'Saved the game to {self.session.save(path)}.'
+    try:
+        saved = self.session.save(path)
+        kept = '.' if saved == path else f': {path.name} was there already, and is kept.'
+        self.session.message = f'Saved the game to {saved}{kept}'
     except OSError as e: self.session.message = f'Could not save to {path}: {e.strerror or e}.'
     self.redraw()
 

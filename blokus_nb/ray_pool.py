@@ -131,7 +131,7 @@ def _ray_play(self:RaySelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, pr
     per = self.games_per_chunk or min(MAX_AUTO_BATCH, math.ceil(num_games / len(self.actors)))
     chunks = deque(list(range(i, min(i + per, num_games))) for i in range(0, num_games, per))
     idle, pending, starting = deque(self.actors), {}, {}
-    records, evals, by_node = {}, 0, Counter()
+    records, evals, by_node, restarts_this_call = {}, 0, Counter(), 0   # deaths are budgeted per call: a long run survives them spread out
     bar = tqdm(total=num_games, desc='self-play (ray)', unit='game', disable=not (self.verbose if progress is None else progress))
     try:
         while chunks or pending:
@@ -160,9 +160,9 @@ def _ray_play(self:RaySelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, pr
                 try: ray.kill(actor)
                 except Exception: pass
                 chunks.appendleft(ids)
-                self.restarts += 1
-                if self.restarts > self.max_restarts:
-                    raise RuntimeError(f'{self.restarts} Ray self-play actors died (max_restarts={self.max_restarts}); the last: {e}') from None
+                self.restarts += 1; restarts_this_call += 1
+                if restarts_this_call > self.max_restarts:
+                    raise RuntimeError(f'{restarts_this_call} Ray self-play actors died in this play call (more than max_restarts={self.max_restarts}); the last: {e}') from None
                 fresh = self._new_actor()
                 starting[fresh.info.remote()] = fresh
                 if self.verbose: print(f'[ray] {self.failures[-1]}; its games go to the other actors, a replacement is starting')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_selfplay_pool.ipynb #7d6fc647
 from __future__ import annotations
-import contextlib, math, os, pickle, queue, signal, sys, threading, time, traceback
+import contextlib, io, math, os, pickle, queue, signal, sys, threading, time, traceback
 import multiprocessing as mp
 from collections import deque
 from multiprocessing.connection import wait
@@ -13,7 +13,8 @@ from typing import NamedTuple
 # %% auto #0
 __all__ = ['MODES', 'MAX_AUTO_BATCH', 'MAX_AUTO_SERVER_BATCH', 'HEARTBEAT_S', 'Samples', 'value_targets', 'records_to_samples',
            'SelfPlayPlan', 'usable_cpus', 'default_workers', 'plan_selfplay', 'RemoteEvaluator', 'cpu_weights',
-           'SelfPlayResult', 'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games']
+           'weights_bytes', 'SelfPlayResult', 'SelfPlayPool', 'collect_result', 'run_parallel_selfplay_games',
+           'ModeTrial', 'ModeTrials', 'error_summary', 'fastest_selfplay_mode', 'failed_selfplay_mode']
 
 # %% ../nbs/03_selfplay_pool.ipynb #96f01b50
 import numpy as np
@@ -223,7 +224,7 @@ def _worker_main(conn, worker_id:int, torch_threads:int):
             msg = conn.recv()
             if msg[0] == 'stop': break
             if msg[0] == 'weights':
-                local = ('net', net_from_state(msg[1], 'cpu').eval(), msg[2])
+                local = ('net', net_from_state(torch.load(io.BytesIO(msg[1]), weights_only=True), 'cpu').eval(), msg[2])
             elif msg[0] == 'evaluator':
                 local = ('evaluator', msg[1])
             elif msg[0] == 'play':
@@ -259,6 +260,12 @@ def cpu_weights(net:BlokusNet) -> dict:
     assert all(t.device.type == 'cpu' for t in state['state_dict'].values())
     return state
 
+def weights_bytes(net:BlokusNet) -> bytes:
+    "`cpu_weights(net)` as `torch.save` writes it: what a `cpu_workers` worker receives"
+    buffer = io.BytesIO()
+    torch.save(cpu_weights(net), buffer)
+    return buffer.getvalue()
+
 class SelfPlayResult(NamedTuple):
     "What one call of `SelfPlayPool.play` returns"
     records:list     # GameRecord per game, in game-id order
@@ -282,12 +289,19 @@ class _Outbox:
     def put(self, data:bytes): self.queue.put(data)
     def close(self): self.queue.put(None)
 
+def _mark_failure(error:BaseException, mode:str):
+    "Record on `error` that self-play in `mode` raised it (see `failed_selfplay_mode`); an interrupt is left alone"
+    if isinstance(error, Exception) and getattr(error, 'selfplay_mode', None) is None:
+        with contextlib.suppress(AttributeError): error.selfplay_mode = mode
+
 # %% ../nbs/03_selfplay_pool.ipynb #9257edff
 class SelfPlayPool:
     "Self-play over worker processes that are started once and reused; a context manager"
     def __init__(self, variant:str='duo', mode:str=None, num_workers:int=None, force_cpu:bool=False,
                  config:SearchConfig=None, games_per_worker_batch:int=None, bf16='auto', verbose:bool=True,
-                 max_restarts:int=None, gather_ms:float=0.0, stall_timeout:float=600.0, gpu_available:bool=None,
+                 max_restarts:int=None, # worker restarts allowed in each `play` call (None: 2 per worker, plus 2)
+                 gather_ms:float=0.0, # inference server: the longest a batch waits for busy workers with no request in
+                 stall_timeout:float=600.0, gpu_available:bool=None,
                  groups:int=2): # inference server and GPU: groups of games per worker whose searches take turns (see `selfplay_overlapped`)
         self.variant = get_variant(variant).name
         self.plan = plan_selfplay(num_workers, force_cpu, mode, gpu_available)
@@ -301,6 +315,7 @@ class SelfPlayPool:
         self.max_restarts = 2 * self.plan.num_workers + 2 if max_restarts is None else max_restarts
         self.gather_s, self.stall_timeout = gather_ms / 1000, stall_timeout
         self.workers, self.failures, self.restarts, self._closed, self._batches = [], [], 0, False, []
+        self.restarts_this_call = 0      # restarts in the current (or last) `play` call; `restarts` counts the pool's life
         self._ctx = mp.get_context('spawn')
         if verbose: print(self.plan.reason)
 
@@ -311,16 +326,20 @@ class SelfPlayPool:
     def start(self):
         "Compile the search kernels here, then start the worker processes (done automatically on first `play`)"
         if self._closed: raise RuntimeError('this SelfPlayPool is closed')
-        compile_search(self.variant)     # here, once: the workers then load the compiled kernels from numba's cache
-        if self.mode != 'sequential' and not self.workers:
-            self.workers = [None] * self.plan.num_workers
-            launched = [self._launch(wid) for wid in range(self.plan.num_workers)]   # all at once: each spends seconds importing torch
-            try:
-                for w in launched: self._enrol(w)
-            except BaseException:
-                for w in launched:
-                    if w not in self.workers: self._kill(w)
-                raise
+        try:
+            compile_search(self.variant)     # here, once: the workers then load the compiled kernels from numba's cache
+            if self.mode != 'sequential' and not self.workers:
+                self.workers = [None] * self.plan.num_workers
+                launched = [self._launch(wid) for wid in range(self.plan.num_workers)]   # all at once: each spends seconds importing torch
+                try:
+                    for w in launched: self._enrol(w)
+                except BaseException:
+                    for w in launched:
+                        if w not in self.workers: self._kill(w)
+                    raise
+        except Exception as e:
+            _mark_failure(e, self.mode)
+            raise
         return self
 
     def _spawn(self, wid:int):
@@ -390,7 +409,7 @@ def _play(self:SelfPlayPool, net:BlokusNet, # the network (or an evaluator witho
     variant = net.config.variant if isinstance(net, BlokusNet) else getattr(net, 'variant', None)
     if variant != self.variant:
         raise ValueError(f'this pool plays {self.variant!r}; the network is for {variant!r}')
-    t0 = time.perf_counter()
+    t0, self.restarts_this_call = time.perf_counter(), 0     # the restart budget is this call's
     cap = MAX_AUTO_BATCH if self.mode == 'cpu_workers' else MAX_AUTO_SERVER_BATCH
     per = self.games_per_worker_batch or min(cap, math.ceil(num_games / self.plan.num_workers))
     chunks = deque((k, list(range(i, min(i + per, num_games)))) for k, i in enumerate(range(0, num_games, per)))
@@ -417,15 +436,17 @@ def _play(self:SelfPlayPool, net:BlokusNet, # the network (or an evaluator witho
             self._device_s = getattr(evaluator, 'device_seconds', 0.0)
         else:
             evals = self._play_workers(net, chunks, seed, num_games, records, finished)
-    except BaseException:
+    except BaseException as e:
         self.close()
+        _mark_failure(e, self.mode)
         raise
     finally:
         bar.close()
     seconds = time.perf_counter() - t0
     busy = {'device_busy': round(self._device_s / seconds, 3)} if self._device_s else {}
     return collect_result(records, num_games, evals, seconds, mode=self.mode, workers=self.plan.num_workers,
-                          device=self.plan.device, worker_failures=len(self.failures), **busy)
+                          device=self.plan.device, worker_failures=len(self.failures),
+                          worker_restarts=self.restarts_this_call, **busy)
 
 def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, **info) -> SelfPlayResult:
     "The `SelfPlayResult` of a `play` call: records in game-id order, their samples, and `info` plus counts and rates as stats"
@@ -456,7 +477,7 @@ def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int,
         server_net = (net if net.device == device else net_from_state(net_state(net), device).eval()) if weighted else net
         server_bf16 = self._precision(server_net)
     elif weighted:
-        self._weights = ('weights', cpu_weights(net), self._precision(lambda: net_from_state(net_state(net), 'cpu').eval(), 'cpu'))
+        self._weights = ('weights', weights_bytes(net), self._precision(lambda: net_from_state(net_state(net), 'cpu').eval(), 'cpu'))
     else: self._weights = ('evaluator', net)
     self._evals = 0
     for w in list(self.workers):                   # a worker that died between iterations is replaced now
@@ -542,11 +563,12 @@ def _replace(self:SelfPlayPool, w:_Worker, chunks:deque, records:dict):
     if w.error is None: w.error = _last_words(w.conn)   # found dead by a failed send: its traceback may still be in the pipe
     report = w.error or f'exit code {w.process.exitcode}'
     self.failures.append({'worker': w.wid, 'exitcode': w.process.exitcode, 'error': w.error})
-    self.restarts += 1
+    self.restarts += 1; self.restarts_this_call += 1
     if self.verbose: print(f'[Parallel] self-play worker {w.wid} died ({report.strip().splitlines()[-1]}); restarting it '
                            f'and replaying its {len(w.task[1]) if w.task else 0} unfinished games', file=sys.stderr)
-    if self.restarts > self.max_restarts:
-        raise RuntimeError(f'self-play workers failed {self.restarts} times (more than max_restarts={self.max_restarts}); '
+    if self.restarts_this_call > self.max_restarts:
+        raise RuntimeError(f'self-play workers failed {self.restarts_this_call} times in this play call '
+                           f'(more than max_restarts={self.max_restarts}); '
                            f'last failure, worker {w.wid}:\n{report}')
     if w.task is not None:
         left = sorted(g for g in w.task[1] if g not in records)
@@ -587,3 +609,54 @@ def run_parallel_selfplay_games(net:BlokusNet, num_games:int, num_workers:int=No
         raise ValueError(f'num_games must be a positive integer, got {num_games!r}')
     with SelfPlayPool(net.config.variant, mode, num_workers, force_cpu, config, games_per_worker_batch, bf16, verbose) as pool:
         return pool.play(net, num_games, seed)
+
+# %% ../nbs/03_selfplay_pool.ipynb #8ad1dab1
+class ModeTrial(NamedTuple):
+    "One self-play mode's timed trial: its speed, or why it failed"
+    mode:str
+    samples_per_s:float   # positions (training samples) a second over the timed games; None when the mode failed
+    error:str             # None when the mode worked; else its failure on one line ('ExceptionType: message')
+
+    def __str__(self):
+        return f'{self.mode}: ' + (f'failed ({self.error})' if self.error else f'{self.samples_per_s:,.1f} positions/s')
+
+class ModeTrials(NamedTuple):
+    "What `fastest_selfplay_mode` found"
+    mode:str      # the fastest mode that worked
+    trials:list   # a `ModeTrial` for each mode tried, in order
+
+def error_summary(error:BaseException, width:int=300) -> str:
+    "`error` on one line: its type, its message's first line and, if longer, its last (where a worker's traceback names the cause)"
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = ' … '.join(lines[:1] + lines[-1:] if len(lines) > 1 else lines)
+    text = f'{type(error).__name__}: {text}' if text else type(error).__name__
+    return text if len(text) <= width else text[:width - 1] + '…'
+
+def fastest_selfplay_mode(net, # a `BlokusNet` (or an evaluator without weights); its variant is played
+                          modes=('inference_server', 'cpu_workers'), # the candidates, in the order tried
+                          num_games:int=8, # games each mode plays, timed, after one untimed game per worker
+                          config:SearchConfig=None, # the search; a few simulations show the modes' relative speed
+                          num_workers:int=None, # processes of the worker modes (None: automatic)
+                          seed:int=0, bf16='auto',
+                          stall_timeout:float=120.0, # a mode whose busy workers are all silent this long fails
+                          verbose:bool=False) -> ModeTrials: # print each mode's result as it comes
+    "Time `num_games` seeded games in a fresh pool for each of `modes`: the fastest mode that worked, and every mode's trial"
+    variant = net.config.variant if isinstance(net, BlokusNet) else net.variant
+    trials = []
+    for mode in modes:
+        try:
+            with SelfPlayPool(variant, mode, None if mode == 'sequential' else num_workers, config=config, bf16=bf16,
+                              verbose=False, stall_timeout=stall_timeout) as pool:
+                pool.play(net, pool.plan.num_workers, seed, progress=False)       # untimed: one game a worker
+                trial = ModeTrial(mode, pool.play(net, num_games, seed, progress=False).stats['samples_per_s'], None)
+        except Exception as e: trial = ModeTrial(mode, None, error_summary(e))
+        trials.append(trial)
+        if verbose: print(trial, flush=True)
+    working = [t for t in trials if t.error is None]
+    if not working: raise RuntimeError('no self-play mode worked: ' + '; '.join(map(str, trials)))
+    return ModeTrials(max(working, key=lambda t: t.samples_per_s).mode, trials)
+
+# %% ../nbs/03_selfplay_pool.ipynb #e1f0c2a7
+def failed_selfplay_mode(error:BaseException) -> str:
+    "The mode of the `SelfPlayPool` whose `start` or `play` raised `error`, or None when self-play did not raise it"
+    return getattr(error, 'selfplay_mode', None)

@@ -200,12 +200,14 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
     for level in levels: level_rating(v, level)
     if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
     if not isinstance(engines, int) or engines < 1: raise ValueError(f'engines must be a positive integer, got {engines!r}')
+    teams = seating == 'teams'            # our search plays for its team, as Pentobi's does in its two-player game
+    # the player first: a misspelt name or network file is reported even where Pentobi is missing
+    if isinstance(player, Player): me = player
+    else: me = make_player(str(player), v.name, simulations, seed, gumbel_actions, teams, endgame_nodes=endgame_nodes)
     exe = find_pentobi(pentobi)                              # before any game: a clear error when it is missing
     prepare_sgf_dir(sgf_dir)                                 # and a folder for the games made (or refused) now
     game = pentobi_game(v, seating)
     book = find_book(v, books, seating)
-    teams = seating == 'teams'                               # our search plays for its team, as Pentobi's does in its two-player game
-    me = player if isinstance(player, Player) else make_player(str(player), v.name, simulations, seed, gumbel_actions, teams, endgame_nodes=endgame_nodes)
     opponents = v.n_players - 1 if seating == 'one' else 1
     played = []
     for level in levels:
@@ -235,13 +237,15 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
 
 # %% ../nbs/08_strength.ipynb #878992f6
 def parse_levels(text:str) -> list:
-    "Levels from the command line: '1-5', '1,3,5' or '4'"
-    try:
-        out = []
-        for part in str(text).split(','):
-            a, _, b = part.strip().partition('-')
-            out += list(range(int(a), int(b) + 1)) if b else [int(a)]
-    except ValueError: raise ValueError(f"levels must look like 1-5 or 1,3,5, got {text!r}") from None
+    "Pentobi levels from the command line: '1-5', '1,3,5' or '4'; `ValueError` for anything else or a level it has not"
+    top, out = min(len(ratings) for ratings in PENTOBI_RATINGS.values()), []
+    for part in str(text).split(','):
+        a, _, b = part.strip().partition('-')
+        try: lo, hi = int(a), int(b or a)
+        except ValueError: raise ValueError(f"levels must look like 1-5 or 1,3,5, got {text!r}") from None
+        for level in (lo, hi):                               # the ends checked before the range is made
+            if not 1 <= level <= top: raise ValueError(f'Pentobi levels are 1 to {top}, got {level}')
+        out += range(lo, hi + 1)
     if not out: raise ValueError(f"levels must look like 1-5 or 1,3,5, got {text!r}")
     return out
 

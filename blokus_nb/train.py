@@ -4,25 +4,29 @@
 
 # %% ../nbs/04_train.ipynb #24924972
 from __future__ import annotations
-import argparse, dataclasses, importlib.util, json, math, os, random, sys, time, warnings
+import argparse, contextlib, dataclasses, importlib.util, itertools, json, math, os, random, shutil, signal, sys, threading, time, uuid, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'CLASSIC_NOISE_PLIES', 'VARIANT_PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT',
-           'EVAL_OPENING_PLIES', 'RESUMABLE', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'TrainConfig',
-           'forced_precision', 'make_config', 'saved_config', 'save_checkpoint', 'load_checkpoint',
+           'READABLE_FORMATS', 'LEGACY_RUN_ID', 'EVAL_OPENING_PLIES', 'RUN_FILES', 'RESUMABLE', 'ReplayBuffer',
+           'buffer_from_state', 'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config', 'saved_config',
+           'seed_generators', 'save_checkpoint', 'load_checkpoint', 'checkpoint_header', 'prune_checkpoints',
            'checkpoint_precision', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'PeriodicEvaluation',
-           'RunStart', 'start_run', 'pick_train_device', 'Learner', 'initial_net', 'restore_learner', 'RunPrecision',
-           'selfplay_device', 'run_precision', 'grad_scaler', 'MetricsFile', 'iteration_line', 'metric_sinks',
-           'iteration_metrics', 'budget_fraction', 'search_config', 'open_pool', 'main', 'write_tensorboard', 'cli']
+           'remove_stale_temporaries', 'set_aside', 'RunStart', 'start_run', 'pick_train_device', 'Learner',
+           'initial_net', 'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler',
+           'MetricsFile', 'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config',
+           'open_pool', 'Terminated', 'RunHistory', 'terminate_as_interrupt', 'last_saved', 'main', 'write_tensorboard',
+           'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
 from tqdm.auto import tqdm
 import torch
 import torch.nn.functional as F
+from . import __version__
 from .engine import get_variant, n_planes, action_permutation, transform_planes
 from .net import (load_net, load_pretrained, net_config, BlokusNet, NET_SIZES, make_net, grow_net, growth_problem, net_state, net_from_state, best_device, atomic_torch_save,
                            PRECISIONS, as_precision, autocast_dtype, device_precision)
@@ -98,25 +102,28 @@ def _buffer_state(self:ReplayBuffer) -> dict:
     order = (np.arange(self.size) + (self.next - self.size)) % self.capacity
     lengths = [len(self.actions[i]) for i in order]
     cat = lambda xs, dt: torch.from_numpy(np.concatenate(xs).astype(dt)) if xs else torch.zeros(0, dtype=torch.from_numpy(np.zeros(0, dt)).dtype)
-    return {'capacity': self.capacity, 'variant': self.variant, 'total_added': self.total_added,
+    return {'capacity': self.capacity, 'variant': self.variant, 'total_added': self.total_added, 'next': self.next,
             'planes': torch.from_numpy(self.planes[order].copy()), 'values': torch.from_numpy(self.values[order].copy()),
             'symmetries': torch.from_numpy(self.symmetries[order].copy()), 'ownership': torch.from_numpy(self.ownership[order].copy()),
             'actions': cat([self.actions[i] for i in order], np.int32), 'policy': cat([self.policy[i] for i in order], np.float32),
             'lengths': torch.tensor(lengths, dtype=torch.int64)}
 
 def buffer_from_state(state:dict, capacity:int=None) -> ReplayBuffer:
-    "Rebuild a `ReplayBuffer` from `_buffer_state`'s dict (keeping the newest positions if `capacity` is smaller)"
+    "Rebuild a `ReplayBuffer` from `_buffer_state`'s dict: each position in its slot again, or with another `capacity` oldest first, the newest kept"
     buf = ReplayBuffer(capacity or state['capacity'], state['variant'])
     n = len(state['lengths'])
     offsets = np.concatenate([[0], np.cumsum(state['lengths'].numpy())])
     keep = range(max(0, n - buf.capacity), n)
+    same_ring = buf.capacity == state['capacity'] and 'next' in state       # (buffers saved before 'next': oldest first)
+    first = (int(state['next']) - n) % buf.capacity if same_ring else 0      # the slot of the oldest position
     for j, i in enumerate(keep):
-        buf.planes[j], buf.values[j], buf.symmetries[j] = state['planes'][i].numpy(), state['values'][i].numpy(), int(state['symmetries'][i])
-        if 'ownership' in state: buf.ownership[j] = state['ownership'][i].numpy()   # (buffers saved before it: zeros, unused by their networks)
-        buf.actions[j] = state['actions'][offsets[i]:offsets[i + 1]].numpy().copy()
-        buf.policy[j] = state['policy'][offsets[i]:offsets[i + 1]].numpy().copy()
+        s = (first + j) % buf.capacity
+        buf.planes[s], buf.values[s], buf.symmetries[s] = state['planes'][i].numpy(), state['values'][i].numpy(), int(state['symmetries'][i])
+        if 'ownership' in state: buf.ownership[s] = state['ownership'][i].numpy()   # (buffers saved before it: zeros, unused by their networks)
+        buf.actions[s] = state['actions'][offsets[i]:offsets[i + 1]].numpy().copy()
+        buf.policy[s] = state['policy'][offsets[i]:offsets[i + 1]].numpy().copy()
     buf.size = len(keep)
-    buf.next = buf.size % buf.capacity
+    buf.next = int(state['next']) if same_ring else buf.size % buf.capacity
     buf.total_added = state['total_added']
     return buf
 
@@ -260,7 +267,8 @@ def saved_config(saved:dict) -> TrainConfig:
     return TrainConfig(**{**LEGACY_OPTIONS, **saved})
 
 # %% ../nbs/04_train.ipynb #7506997a
-CKPT_FORMAT = 'blokus_nb.train/1'
+CKPT_FORMAT = 'blokus_nb.train/2'
+READABLE_FORMATS = ('blokus_nb.train/1', CKPT_FORMAT)   # /1 predates the run id, the buffer's next slot and the evaluation's network
 
 def _rng_state(np_rng:np.random.Generator) -> dict:
     return {'torch': torch.get_rng_state(), 'numpy': json.dumps(np_rng.bit_generator.state), 'python': json.dumps(random.getstate())}
@@ -271,32 +279,61 @@ def _set_rng_state(state:dict, np_rng:np.random.Generator):
     py = json.loads(state['python'])
     random.setstate((py[0], tuple(py[1]), py[2]))
 
-def save_checkpoint(run_dir, iteration:int, config:TrainConfig, net, optimizer, step:int, history:list, buffer:ReplayBuffer,
-                    np_rng:np.random.Generator,
-                    train_bf16=False, # training's precision: 'fp32', 'bf16', 'fp16' (or the old True/False)
-                    selfplay_bf16=False, # self-play's precision, likewise
-                    scaler=None, # the float16 GradScaler of the run, if any
-                    devices:tuple=None, # (training, self-play) device types the precisions were chosen for
+def seed_generators(config:TrainConfig, checkpoint:dict, np_rng:np.random.Generator):
+    "Torch's, Python's and `np_rng`'s states from `checkpoint`, or for a new run torch and Python seeded with `config.seed` (each process starts them at random)"
+    if checkpoint is not None: return _set_rng_state(checkpoint['rng'], np_rng)
+    torch.manual_seed(config.seed); random.seed(config.seed)
+
+def save_checkpoint(run_dir, iteration:int, config:TrainConfig,
+                    learner:Learner, # the network, optimiser, buffer, step count and gradient scaler
+                    history:list, # the metrics of every iteration up to and including `iteration`
+                    np_rng:np.random.Generator, precision:RunPrecision,
+                    run_id:str, # the run's id: pruning removes only this run's checkpoints
+                    eval_previous:BlokusNet=None, # the network the next evaluation plays against
                    ) -> Path:
-    "Write the state after `iteration` to run_dir/checkpoints/ckpt_NNNNN.pt atomically; prune old ones"
+    "Write the state after `iteration` to run_dir/checkpoints/ckpt_NNNNN.pt atomically, then prune this run's older ones"
     folder = Path(run_dir) / 'checkpoints'
-    tp, sp = as_precision(train_bf16), as_precision(selfplay_bf16)
+    tp, sp = as_precision(precision.train), as_precision(precision.selfplay)
     path = folder / f'ckpt_{iteration:05d}.pt'
-    atomic_torch_save({'format': CKPT_FORMAT, 'iteration': iteration, 'config': asdict(config), 'net': net_state(net),
-                       'optimizer': optimizer.state_dict(), 'step': step, 'history': json.dumps(history),
-                       'rng': _rng_state(np_rng), 'buffer': buffer.state_dict(),
+    atomic_torch_save({'format': CKPT_FORMAT, 'version': __version__, 'run_id': run_id, 'iteration': iteration,
+                       'config': asdict(config), 'net': net_state(learner.net), 'optimizer': learner.optimizer.state_dict(),
+                       'step': learner.step, 'history': json.dumps(history), 'rng': _rng_state(np_rng),
+                       'buffer': learner.buffer.state_dict(),
+                       'eval_previous': net_state(eval_previous) if eval_previous is not None else None,
                        'train_precision': tp, 'selfplay_precision': sp, 'train_bf16': tp == 'bf16', 'selfplay_bf16': sp == 'bf16',
-                       'precision_devices': list(devices or ()), 'scaler': scaler.state_dict() if scaler is not None else {}}, path)
-    for old in sorted(folder.glob('ckpt_*.pt'))[:-config.keep_checkpoints]: old.unlink()
+                       'precision_devices': list(precision.devices or ()),
+                       'scaler': learner.scaler.state_dict() if learner.scaler is not None else {}}, path)
+    prune_checkpoints(folder, run_id, config.keep_checkpoints)
     return path
 
+# %% ../nbs/04_train.ipynb #76a95c33
+LEGACY_RUN_ID = 'legacy'   # the run id of checkpoints written before runs had one
+
 def load_checkpoint(path) -> dict:
-    "Read a training checkpoint (never executes code from it); ValueError naming the file when it is unusable"
+    "Read a training checkpoint (never executes code from it); ValueError naming the file, and the version that wrote it, when it is unusable"
     try: ck = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f'checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {str(e)[:200]})') from e
-    if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT:
-        raise ValueError(f'{path} is not a blokus_nb training checkpoint (expected format {CKPT_FORMAT!r})')
+    except Exception as e: raise ValueError(f'{path} cannot be read ({type(e).__name__}: {str(e)[:200]})') from e
+    if not isinstance(ck, dict) or not str(ck.get('format', '')).startswith('blokus_nb.train/'):
+        raise ValueError(f'{path} is not a blokus_nb training checkpoint')
+    if ck['format'] not in READABLE_FORMATS:
+        raise ValueError(f"{path} was written by blokus_nb {ck.get('version', '(unknown version)')} in format {ck['format']!r}, "
+                         f"which blokus_nb {__version__} cannot read (it reads {', '.join(READABLE_FORMATS)})")
     return ck
+
+def checkpoint_header(path) -> dict:
+    "A checkpoint's format, version, run id and iteration, read without loading its tensors (memory-mapped); None when unreadable"
+    try: ck = torch.load(path, map_location='cpu', weights_only=True, mmap=True)
+    except Exception: return None
+    if not isinstance(ck, dict) or ck.get('format') not in READABLE_FORMATS: return None
+    return {'format': ck['format'], 'version': ck.get('version'), 'run_id': ck.get('run_id', LEGACY_RUN_ID), 'iteration': ck['iteration']}
+
+def prune_checkpoints(folder, run_id:str, keep:int) -> list:
+    "Delete all but the newest `keep` checkpoints of run `run_id` in `folder`, ordered by the iteration inside; other files stay"
+    mine = sorted((h['iteration'], p) for p in Path(folder).glob('ckpt_*.pt')
+                  if (h := checkpoint_header(p)) is not None and h['run_id'] == run_id)
+    old = [p for _, p in mine[:-keep]]
+    for p in old: p.unlink()
+    return old
 
 def checkpoint_precision(ck:dict) -> tuple:
     "(training, self-play) precisions saved in a checkpoint, old booleans mapped to 'bf16'/'fp32'; self-play is None where the checkpoint predates its choice"
@@ -380,9 +417,10 @@ def evaluate(net:BlokusNet, previous:BlokusNet, config:TrainConfig, seed:int) ->
 
 class PeriodicEvaluation:
     "The loop's evaluate step: every `config.eval_every` iterations, `evaluate` against random, greedy and the network of the previous evaluation"
-    def __init__(self, config:TrainConfig, net:BlokusNet):
+    def __init__(self, config:TrainConfig, net:BlokusNet,
+                 previous:dict=None): # the saved state (`net_state`) of the network the next evaluation plays; None: `net`
         self.config = config
-        self.previous = net_from_state(net_state(net), net.device) if config.eval_every else None   # what the next evaluation plays against
+        self.previous = net_from_state(previous or net_state(net), net.device) if config.eval_every else None
 
     def due(self, iteration:int) -> bool:
         "Whether iteration `iteration` (counted from 0) ends with an evaluation"
@@ -397,12 +435,58 @@ class PeriodicEvaluation:
         self.previous = net_from_state(net_state(net), net.device)
         return out
 
+# %% ../nbs/04_train.ipynb #5531edf2
+def _log(msg, verbose):
+    if verbose: print(msg, flush=True)
+
+RUN_FILES = ('checkpoints', 'metrics.jsonl', 'tensorboard')   # what a run writes in its folder
+
+def remove_stale_temporaries(run_dir, verbose:bool=True) -> list:
+    "Delete what saves killed mid-write left behind (checkpoints/ckpt_*.pt.*.tmp, metrics.jsonl.*.tmp); returns the paths"
+    run_dir = Path(run_dir)
+    stale = sorted([*(run_dir / 'checkpoints').glob('ckpt_*.pt.*.tmp'), *run_dir.glob('metrics.jsonl.*.tmp')])
+    for p in stale: p.unlink()
+    if stale: _log(f'[train] removed {len(stale)} temporary file(s) of saves that were cut off: {", ".join(p.name for p in stale)}', verbose)
+    return stale
+
+def set_aside(run_dir, verbose:bool=True) -> Path:
+    "Move the run files in `run_dir` (`RUN_FILES`) into a new run_dir/set-aside-DATE-TIME folder, deleting nothing; None when there are none"
+    run_dir = Path(run_dir)
+    present = [run_dir / name for name in RUN_FILES if (run_dir / name).exists()]
+    if not present: return None
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    aside = run_dir / f'set-aside-{stamp}'
+    for k in itertools.count(2):
+        if not aside.exists(): break
+        aside = run_dir / f'set-aside-{stamp}-{k}'
+    aside.mkdir(parents=True)
+    for p in present: p.rename(aside / p.name)
+    _log(f'[train] moved the earlier run\'s {", ".join(p.name for p in present)} into {aside}', verbose)
+    return aside
+
+def _holds_metrics(run_dir) -> bool:
+    path = Path(run_dir) / 'metrics.jsonl'
+    return path.exists() and path.stat().st_size > 0
+
+def _set_unreadable_aside(failures:list):
+    "Move checkpoints newer than the one resumed from, which cannot be read, into checkpoints/unreadable/ (never overwritten, never pruned); always said"
+    for path, error in failures:
+        target = path.parent / 'unreadable' / path.name
+        target.parent.mkdir(exist_ok=True)
+        if target.exists(): target = target.with_name(f'{path.stem}-{time.strftime("%Y%m%d-%H%M%S")}{path.suffix}')
+        path.rename(target)
+        print(f'[train] {path.name} cannot be used ({error}); moved to {target}', file=sys.stderr, flush=True)
+
+def _cannot_resume(run_dir:Path, failures:list) -> str:
+    "The error for a run folder none of whose checkpoints loads: each file's reason, and the ways out"
+    reasons = '; '.join(str(e).replace(str(p), p.name) for p, e in failures)
+    return (f'{run_dir} holds a run, but none of its checkpoints can be resumed: {reasons}. Install the version that wrote them, '
+            f'choose another run_dir, or pass start_over=True (--start-over) to move its files into {run_dir}/set-aside-DATE-TIME '
+            'and start a new run there')
+
 # %% ../nbs/04_train.ipynb #e3492738
 RESUMABLE = ('num_iterations', 'num_workers', 'force_cpu_selfplay', 'selfplay_mode', 'ray_address', 'eval_every', 'eval_games', 'eval_simulations',
              'keep_checkpoints', 'time_budget_minutes', 'train_device', 'tensorboard', 'eval_pentobi_level')
-
-def _log(msg, verbose):
-    if verbose: print(msg, flush=True)
 
 class RunStart(NamedTuple):
     "Where a run starts: its config and folder, and what a resumed checkpoint brings back"
@@ -411,27 +495,47 @@ class RunStart(NamedTuple):
     checkpoint:dict   # the checkpoint resumed from; None for a new run
     start:int         # the first iteration to play
     history:list      # the metrics of the iterations already played
+    run_id:str        # the run's id, kept in its checkpoints (pruning removes only the run's own)
+
+def _readable(files:list) -> tuple:
+    "The newest of `files` that loads, as (path, checkpoint) or None, and the (path, error) of each newer one that does not"
+    failures = []
+    for path in reversed(files):
+        try: return (path, load_checkpoint(path)), failures
+        except ValueError as e: failures.append((path, e))
+    return None, failures
 
 def start_run(preset:str, # a name in PRESETS, or None
               run_dir, # the run's folder (None: runs/PRESET)
               resume:bool, # continue the run in `run_dir` from its newest readable checkpoint
               given:dict, # the options given now (None leaves a preset's or saved value)
-              verbose:bool=True) -> RunStart:
-    "Validate the options and open a new run in `run_dir`, or with `resume` reload its newest checkpoint (config, next iteration, history)"
+              verbose:bool=True,
+              start_over:bool=False, # move an earlier run's files aside (`set_aside`) and start a new run in `run_dir`
+             ) -> RunStart:
+    "Validate the options; open a new run in `run_dir`, or with `resume` reload its newest readable checkpoint; never restart a run silently"
     config = make_config(preset, **given)                       # every error before any work
     run_dir = Path(run_dir or f'runs/{preset or "default"}')
-    found = latest_checkpoint(run_dir, verbose) if resume else None
-    if not resume and any((run_dir / 'checkpoints').glob('ckpt_*.pt')):
-        raise ValueError(f'{run_dir} already holds a run: pass resume=True (--resume) to continue it, or choose another run_dir')
-    if not found: return RunStart(config, run_dir, None, 0, [])
+    remove_stale_temporaries(run_dir, verbose)
+    if start_over: set_aside(run_dir, verbose)
+    files = sorted((run_dir / 'checkpoints').glob('ckpt_*.pt'))
+    if not files and not _holds_metrics(run_dir): return RunStart(config, run_dir, None, 0, [], uuid.uuid4().hex[:16])
+    if not files:
+        raise ValueError(f'{run_dir} holds metrics.jsonl but no checkpoint to continue from: pass start_over=True (--start-over) '
+                         f'to move it into {run_dir}/set-aside-DATE-TIME and start a new run there, or choose another run_dir')
+    found, failures = _readable(files)
+    if found is None: raise ValueError(_cannot_resume(run_dir, failures))
+    if not resume:
+        raise ValueError(f'{run_dir} already holds a run: pass resume=True (--resume) to continue it, start_over=True '
+                         '(--start-over) to set its files aside and start a new run there, or choose another run_dir')
     path, ck = found
     saved = saved_config(ck['config'])
     for name in ('variant', 'net_size'):
         if given.get(name) is not None and given[name] != getattr(saved, name):
             raise ValueError(f'{path} is a {getattr(saved, name)!r} run ({name}); asked for {given[name]!r}')
     config = dataclasses.replace(saved, **{k: getattr(config, k) for k in RESUMABLE if given.get(k) is not None}).validate()
+    _set_unreadable_aside(failures)
     _log(f'[train] resuming {run_dir} after iteration {ck["iteration"]} ({path.name})', verbose)
-    return RunStart(config, run_dir, ck, ck['iteration'] + 1, json.loads(ck['history']))
+    return RunStart(config, run_dir, ck, ck['iteration'] + 1, json.loads(ck['history']), ck.get('run_id', LEGACY_RUN_ID))
 
 def pick_train_device(config:TrainConfig) -> torch.device:
     "The device training runs on: `config.train_device`, else CUDA when there is a GPU; ValueError when CUDA is asked for and absent"
@@ -469,8 +573,8 @@ def initial_net(config:TrainConfig, device='cpu') -> BlokusNet:
                      + (f" (net_size {sizes[0]!r})" if sizes else '') + f"; this run is a {config.net_size!r} {config.variant} network: "
                      + (f"pass net_size={sizes[0]!r} or a larger size" if sizes and c.variant == config.variant else 'choose a network that matches'))
 
-def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=None, np_rng:np.random.Generator=None) -> Learner:
-    "A new seeded `Learner` on `device`, or the `checkpoint`'s (then `np_rng`, Python's and torch's generators get their saved states)"
+def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=None) -> Learner:
+    "A new seeded `Learner` on `device`, or the `checkpoint`'s (the random generators are restored by `main`, once the pool is open)"
     if checkpoint is None:
         net = initial_net(config, device)
         return Learner(net, torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay),
@@ -478,7 +582,6 @@ def restore_learner(config:TrainConfig, device:torch.device, checkpoint:dict=Non
     net = net_from_state(checkpoint['net'], device)
     optimizer = torch.optim.AdamW(net.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     optimizer.load_state_dict(checkpoint['optimizer'])
-    if np_rng is not None: _set_rng_state(checkpoint['rng'], np_rng)
     return Learner(net, optimizer, buffer_from_state(checkpoint['buffer'], config.buffer_size), checkpoint['step'])
 
 # %% ../nbs/04_train.ipynb #d6ddd635
@@ -522,10 +625,24 @@ class MetricsFile:
     def __init__(self, run_dir, history:list):
         self.path = Path(run_dir) / 'metrics.jsonl'
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(''.join(json.dumps(h) + '\n' for h in history))   # what the checkpoint knows
+        text = ''.join(json.dumps(h) + '\n' for h in history)                  # what the checkpoint knows
+        if self.path.exists():
+            old = self.path.read_text()
+            lines = old.splitlines(keepends=True)
+            if lines and not lines[-1].endswith('\n'):                           # a write cut off: the line is incomplete
+                warnings.warn(f'{self.path}: dropped a torn last line (a write that was cut off): {lines[-1][:80]!r}')
+                old = ''.join(lines[:-1])
+            if not text.startswith(old):                                         # lines the checkpoint does not hold: kept aside
+                keep = self.path.with_name(f'metrics.jsonl.before-resume-{time.strftime("%Y%m%d-%H%M%S")}')
+                shutil.copyfile(self.path, keep)
+                print(f'[train] {self.path.name} held iterations that the checkpoint resumed from does not; kept as {keep.name}', file=sys.stderr)
+        tmp = self.path.with_name(f'metrics.jsonl.{os.getpid()}.tmp')
+        tmp.write_text(text)
+        os.replace(tmp, self.path)
     def __call__(self, m:dict, checkpoint:Path=None):
         with open(self.path, 'a') as f: f.write(json.dumps(m) + '\n')
 
+# %% ../nbs/04_train.ipynb #af55c989
 def iteration_line(m:dict, num_iterations:int, checkpoint:Path=None) -> str:
     "The line printed after an iteration"
     return (f"[train] iter {m['iteration'] + 1}/{num_iterations}: {m['samples']} samples ({m['samples_per_s']}/s, "
@@ -554,6 +671,7 @@ def iteration_metrics(iteration:int, config:TrainConfig, result, learner:Learner
             'selfplay_seconds': round(t_play, 2), 'train_seconds': round(t_train, 2),
             'samples_per_s': round(result.samples.n / max(t_play, 1e-9), 2), 'selfplay_mode': result.stats['mode'],
             'selfplay_device': result.stats['device'], 'train_device': train_device.type,
+            **({'worker_restarts': result.stats['worker_restarts']} if 'worker_restarts' in result.stats else {}),   # self-play workers replaced
             'elapsed_minutes': round((history[-1]['elapsed_minutes'] if history else 0) + (t_play + t_train) / 60, 3)}
 
 def budget_fraction(config:TrainConfig, history:list, seconds:float) -> float:
@@ -576,25 +694,48 @@ def open_pool(config:TrainConfig, precision:str, verbose:bool=True):
     return SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search_config(config),
                         bf16=as_precision(precision), verbose=verbose)
 
+# %% ../nbs/04_train.ipynb #c5ee1da7
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised in the main thread while a run is training, so that it ends the way Ctrl-C does"
+
+class RunHistory(list):
+    "A run's metrics, one dict per iteration; `interrupted` names the signal that stopped the run ('SIGINT' or 'SIGTERM'), else None"
+    interrupted:str = None
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    "Within the block, SIGTERM raises `Terminated` (a `KeyboardInterrupt`) in the main thread; elsewhere it changes nothing"
+    if threading.current_thread() is not threading.main_thread(): yield; return
+    def handler(signum, frame): raise Terminated()
+    old = signal.signal(signal.SIGTERM, handler)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old)
+
+def last_saved(run_dir, run_id:str) -> int:
+    "The newest iteration of run `run_id` whose checkpoint is complete in `run_dir`, or None"
+    its = [h['iteration'] for p in (Path(run_dir) / 'checkpoints').glob('ckpt_*.pt')
+           if (h := checkpoint_header(p)) is not None and h['run_id'] == run_id]
+    return max(its, default=None)
+
 # %% ../nbs/04_train.ipynb #b0a4cfa2
 def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=None, force_cpu_selfplay:bool=None,
          num_training_steps:int=None, buffer_size:int=None, batch_size:int=None, lr:float=None, variant:str=None,
          net_size:str=None, simulations:int=None, preset:str=None, run_dir=None, resume:bool=False,
-         on_iteration=None, verbose:bool=True, **options) -> list:
-    "Train (or with `resume`, continue) a run in `run_dir` (default runs/PRESET); returns the history (a metrics dict per iteration)"
+         on_iteration=None, verbose:bool=True, start_over:bool=False, **options) -> RunHistory:
+    "Train (or with `resume`, continue) a run in `run_dir` (default runs/PRESET); returns its history (a metrics dict per iteration)"
     given = dict(num_iterations=num_iterations, games_per_iteration=games_per_iteration, num_workers=num_workers,
                  force_cpu_selfplay=force_cpu_selfplay, num_training_steps=num_training_steps, buffer_size=buffer_size,
                  batch_size=batch_size, lr=lr, variant=variant, net_size=net_size, simulations=simulations, **options)
-    run = start_run(preset, run_dir, resume, given, verbose)
-    config, history, ck = run.config, run.history, run.checkpoint
+    run = start_run(preset, run_dir, resume, given, verbose, start_over)
+    config, history, ck = run.config, RunHistory(run.history), run.checkpoint
     device = pick_train_device(config)
     np_rng = np.random.default_rng(config.seed)
-    learner = restore_learner(config, device, ck, np_rng)
+    learner = restore_learner(config, device, ck)
     precision = run_precision(config, learner.net, ck)
     _log(f'[train] precision: training {precision.train} on {device.type}, self-play {precision.selfplay} ({precision.reason})', verbose)
     learner.scaler = grad_scaler(precision.train, device, ck)
     sinks = metric_sinks(run.run_dir, history, config, verbose, on_iteration)
-    evaluate_step = PeriodicEvaluation(config, learner.net)
+    evaluate_step = PeriodicEvaluation(config, learner.net, ck.get('eval_previous') if ck else None)
     total_steps = config.num_iterations * config.num_training_steps
     if run.start >= config.num_iterations:
         _log(f'[train] {run.run_dir} has finished its {config.num_iterations} iterations; pass a larger num_iterations to go on', verbose)
@@ -605,7 +746,8 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         _log(f'[train] {run.run_dir} has used its time budget of {config.time_budget_minutes} minutes; pass a larger time_budget_minutes to go on', verbose)
         return history
     try:
-        with open_pool(config, precision.selfplay, verbose) as pool:
+        with terminate_as_interrupt(), open_pool(config, precision.selfplay, verbose) as pool:
+            seed_generators(config, ck, np_rng)            # last: building networks and starting processes draw from them
             for it in range(run.start, config.num_iterations):
                 t0 = time.perf_counter()
                 res = pool.play(learner.net, config.games_per_iteration, seed=config.seed * 1_000_003 + it)                  # self-play
@@ -615,17 +757,18 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
                 losses = learner.train(config, total_steps, np_rng, precision.train, used, progress=verbose)              # train
                 m = iteration_metrics(it, config, res, learner, losses, total_steps, used, (t1 - t0, time.perf_counter() - t1), device, history)
                 m.update(evaluate_step(learner.net, it))                                                                     # evaluate
+                path = save_checkpoint(run.run_dir, it, config, learner, history + [m], np_rng, precision, run.run_id,      # checkpoint
+                                       evaluate_step.previous)
                 history.append(m)
-                path = save_checkpoint(run.run_dir, it, config, learner.net, learner.optimizer, learner.step, history,        # checkpoint
-                                       learner.buffer, np_rng, precision.train, precision.selfplay, learner.scaler, precision.devices)
                 for sink in sinks: sink(m, path)
                 if config.time_budget_minutes and spent_before + (time.perf_counter() - t_run) / 60 >= config.time_budget_minutes:
                     _log(f'[train] time budget of {config.time_budget_minutes} minutes reached after iteration {it + 1}', verbose)
                     break
-    except KeyboardInterrupt:
-        last = history[-1]['iteration'] if history else None
-        _log(f'[train] interrupted; workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run.run_dir}' if last is not None
-             else 'no iteration was complete'), True)
+    except KeyboardInterrupt as e:
+        history.interrupted = 'SIGTERM' if isinstance(e, Terminated) else 'SIGINT'
+        last = last_saved(run.run_dir, run.run_id)
+        _log(f'[train] interrupted ({history.interrupted}); workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run.run_dir}'
+             if last is not None else 'no iteration was complete'), True)
     return history
 
 # %% ../nbs/04_train.ipynb #3e4af8bf
@@ -673,17 +816,24 @@ def _parser() -> argparse.ArgumentParser:
             parser.add_argument(flag, type=typ, default=None, metavar=f.name.upper(), help=f'(default {f.default})')
     parser.add_argument('--run-dir', default=None, help='where checkpoints and metrics.jsonl go (default runs/PRESET)')
     parser.add_argument('--resume', action='store_true', help='continue the run in --run-dir from its newest checkpoint')
+    parser.add_argument('--start-over', action='store_true',
+                        help="start a new run in --run-dir, first moving an earlier run's files into --run-dir/set-aside-DATE-TIME")
     return parser
 
 def cli(argv=None) -> int:
-    "The command line; returns the exit status"
+    "The command line; returns the exit status: 0, 2 for a bad option, 130 after SIGINT (Ctrl-C), 143 after SIGTERM"
     args = vars(_parser().parse_args(argv))
-    preset, run_dir, resume = args.pop('preset'), args.pop('run_dir'), args.pop('resume')
-    try: main(preset=preset, run_dir=run_dir, resume=resume, **args)
+    preset, run_dir, resume, start_over = args.pop('preset'), args.pop('run_dir'), args.pop('resume'), args.pop('start_over')
+    try:
+        with terminate_as_interrupt():
+            history = main(preset=preset, run_dir=run_dir, resume=resume, start_over=start_over, **args)
     except ValueError as e:
         print(f'python -m blokus_nb.train: error: {e}', file=sys.stderr)
         return 2
-    return 0
+    except KeyboardInterrupt as e:                                # before the loop started: nothing was trained
+        print('python -m blokus_nb.train: interrupted before training started; the run folder is as it was', file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
+    return {'SIGINT': 130, 'SIGTERM': 143}.get(history.interrupted, 0)
 
 # %% ../nbs/04_train.ipynb #1fdc52eb
 if __name__ == '__main__' and 'get_ipython' not in globals(): sys.exit(cli())

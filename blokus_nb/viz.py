@@ -171,9 +171,19 @@ def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics
 
 # %% ../nbs/05_viz.ipynb #3a31b645
 def read_metrics(run_dir) -> list:
-    "The metrics of every iteration of the run in `run_dir` (its metrics.jsonl); [] when it has none yet"
-    import json
+    "The metrics of every iteration of the run in `run_dir` (its metrics.jsonl); [] when it has none yet; a torn last line is dropped with a warning"
+    import json, warnings
     from pathlib import Path
     path = Path(run_dir) / 'metrics.jsonl'
     if not path.exists(): return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    text = path.read_text()
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    out = []
+    for k, (n, line) in enumerate(lines):
+        try: out.append(json.loads(line))
+        except json.JSONDecodeError as e:
+            if k == len(lines) - 1 and not text.endswith('\n'):          # the last write was cut off: the run rewrites it on resume
+                warnings.warn(f'{path}: dropped a torn last line (a write that was cut off): {line[:80]!r}')
+                break
+            raise ValueError(f'{path}, line {n}: not a JSON line ({e.msg})') from None
+    return out

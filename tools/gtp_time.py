@@ -13,7 +13,7 @@ DIR/gameNN-pentobi-first.blksgf (tools/duo_slip.py reads them).
 One engine process plays all the games, as it would for a user. Run it on an otherwise idle machine: both sides' times
 are wall times."""
 import json, os, sys
-from blokus_nb.arena import arena, prepare_sgf_dir
+from blokus_nb.arena import arena, prepare_sgf_dir, unused_paths
 from blokus_nb.engine import save_sgf
 from blokus_nb.gtp import GTPPlayer
 from blokus_nb.strength import EnginePool, pentobi_command, find_pentobi
@@ -32,7 +32,7 @@ def main(level:int=7, games:int=2, first:int=0, engine_args=(), sgf_dir=None):
                 won = r.score if we_start else 1 - r.score
                 if sgf_dir is not None:
                     first_name = 'ours' if we_start else 'pentobi'
-                    save_sgf(r.games[0][0], sgf_dir / f'game{g:02d}-{first_name}-first.blksgf',
+                    save_sgf(r.games[0][0], unused_paths([sgf_dir / f'game{g:02d}-{first_name}-first.blksgf'])[0],   # earlier games kept
                              GC=f'game {g}: blokus_nb-gtp {" ".join(engine_args) or "(defaults)"} vs pentobi L{level}, {first_name} first')
                 points += won; ours += r.seconds_per_move(mine); theirs += r.seconds_per_move(other)
                 print(json.dumps({'game': g, 'we_start': we_start, 'points': won,
