@@ -285,9 +285,10 @@ def seed_generators(config:TrainConfig, checkpoint:dict, np_rng:np.random.Genera
     torch.manual_seed(config.seed); random.seed(config.seed)
 
 def save_checkpoint(run_dir, iteration:int, config:TrainConfig,
-                    learner:Learner, # the network, optimiser, buffer, step count and gradient scaler
+                    learner, # the run's `Learner`: network, optimiser, buffer, step count, gradient scaler
                     history:list, # the metrics of every iteration up to and including `iteration`
-                    np_rng:np.random.Generator, precision:RunPrecision,
+                    np_rng:np.random.Generator,
+                    precision, # the run's `RunPrecision`
                     run_id:str, # the run's id: pruning removes only this run's checkpoints
                     eval_previous:BlokusNet=None, # the network the next evaluation plays against
                    ) -> Path:
