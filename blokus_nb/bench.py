@@ -257,7 +257,7 @@ def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations
                    modes=None, seed:int=0, repeats:int=None,
                    evaluator:str='net', # 'instant': `bench_selfplay_instant` (the CPU side's ceiling)
                   ) -> list:
-    "Samples/s, games/s and evaluations/s of each self-play mode and of the write-up's way, on the same games (medians of `repeats`)"
+    "Samples/s, games/s and evaluations/s of each self-play mode and of `seed_way` (CPU workers playing one game at a time, as the hybrid first did), on the same games (medians of `repeats`)"
     if evaluator == 'instant':
         return bench_selfplay_instant(variant, games or 256, size or 'medium', simulations, modes or INSTANT_MODES, seed, repeats or 3)
     if evaluator != 'net': raise ValueError(f"unknown evaluator {evaluator!r}; allowed: 'net', 'instant'")
