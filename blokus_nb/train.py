@@ -13,13 +13,13 @@ from typing import NamedTuple
 __all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'CLASSIC_NOISE_PLIES', 'VARIANT_PRESETS', 'LEGACY_OPTIONS', 'CKPT_FORMAT',
            'READABLE_FORMATS', 'LEGACY_RUN_ID', 'EVAL_OPENING_PLIES', 'RUN_FILES', 'RESUMABLE', 'ReplayBuffer',
            'buffer_from_state', 'policy_value_loss', 'TrainConfig', 'forced_precision', 'make_config', 'saved_config',
-           'seed_generators', 'save_checkpoint', 'load_checkpoint', 'checkpoint_header', 'prune_checkpoints',
-           'checkpoint_precision', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'PeriodicEvaluation',
-           'remove_stale_temporaries', 'set_aside', 'RunStart', 'start_run', 'pick_train_device', 'Learner',
-           'initial_net', 'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler',
-           'MetricsFile', 'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction', 'search_config',
-           'open_pool', 'Terminated', 'RunHistory', 'terminate_as_interrupt', 'last_saved', 'main', 'write_tensorboard',
-           'cli']
+           'seed_generators', 'save_checkpoint', 'load_checkpoint', 'checkpoint_header', 'run_checkpoints',
+           'prune_checkpoints', 'checkpoint_precision', 'latest_checkpoint', 'lr_at', 'train_steps', 'evaluate',
+           'PeriodicEvaluation', 'remove_stale_temporaries', 'set_aside', 'RunStart', 'start_run', 'pick_train_device',
+           'Learner', 'initial_net', 'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision',
+           'grad_scaler', 'MetricsFile', 'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction',
+           'search_config', 'open_pool', 'Terminated', 'RunHistory', 'terminate_as_interrupt', 'last_saved', 'main',
+           'write_tensorboard', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -328,11 +328,14 @@ def checkpoint_header(path) -> dict:
     if not isinstance(ck, dict) or ck.get('format') not in READABLE_FORMATS: return None
     return {'format': ck['format'], 'version': ck.get('version'), 'run_id': ck.get('run_id', LEGACY_RUN_ID), 'iteration': ck['iteration']}
 
-def prune_checkpoints(folder, run_id:str, keep:int) -> list:
-    "Delete all but the newest `keep` checkpoints of run `run_id` in `folder`, ordered by the iteration inside; other files stay"
-    mine = sorted((h['iteration'], p) for p in Path(folder).glob('ckpt_*.pt')
+def run_checkpoints(folder, run_id:str) -> list:
+    "(iteration, path) of every readable checkpoint of run `run_id` in `folder`, oldest first by the iteration inside"
+    return sorted((h['iteration'], p) for p in Path(folder).glob('ckpt_*.pt')
                   if (h := checkpoint_header(p)) is not None and h['run_id'] == run_id)
-    old = [p for _, p in mine[:-keep]]
+
+def prune_checkpoints(folder, run_id:str, keep:int) -> list:
+    "Delete all but the newest `keep` checkpoints of run `run_id` in `folder`; files of other runs and unreadable ones stay"
+    old = [p for _, p in run_checkpoints(folder, run_id)[:-keep]]
     for p in old: p.unlink()
     return old
 
@@ -714,9 +717,8 @@ def terminate_as_interrupt():
 
 def last_saved(run_dir, run_id:str) -> int:
     "The newest iteration of run `run_id` whose checkpoint is complete in `run_dir`, or None"
-    its = [h['iteration'] for p in (Path(run_dir) / 'checkpoints').glob('ckpt_*.pt')
-           if (h := checkpoint_header(p)) is not None and h['run_id'] == run_id]
-    return max(its, default=None)
+    saved = run_checkpoints(Path(run_dir) / 'checkpoints', run_id)
+    return saved[-1][0] if saved else None
 
 # %% ../nbs/04_train.ipynb #b0a4cfa2
 def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=None, force_cpu_selfplay:bool=None,
