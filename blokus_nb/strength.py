@@ -6,16 +6,17 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'level_rating', 'pentobi_game',
-           'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command', 'fake_pentobi', 'EnginePool',
-           'pentobi_pool', 'expected_score', 'fit_rating', 'pentobi_ladder', 'parse_levels', 'main']
+__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'EQUAL_TIME_OPENINGS', 'level_rating',
+           'pentobi_game', 'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command', 'fake_pentobi',
+           'EnginePool', 'pentobi_pool', 'expected_score', 'fit_rating', 'pentobi_ladder', 'equal_time_match',
+           'parse_levels', 'main', 'equal_time_main']
 
 # %% ../nbs/08_strength.ipynb #ee806f42
 import argparse, json, math, os, shutil, stat, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from .engine import get_variant, TEAM_GAME
-from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir, SEATINGS
+from .engine import get_variant, TEAM_GAME, save_sgf
+from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir, unused_paths, SEATINGS
 from .mcts import GUMBEL_ACTIONS, ENDGAME_NODES
 from .gtp import GTPPlayer, GTPError
 
@@ -235,6 +236,54 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
     yield {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating, 'scale': f'Pentobi {v.name} levels',
            'levels': [p['level'] for p in played], **fit}
 
+# %% ../nbs/08_strength.ipynb #48fded0a
+EQUAL_TIME_OPENINGS = ('standard', 'random')
+
+def _equal_time_summary(level, v, opening, book, engine, first, played, clocks) -> dict:
+    "The match's line: points as first player, as second player and in all; both sides' mean seconds a move"
+    side = lambda start: {'points': sum(g['points'] for g in played if g['we_start'] == start),
+                          'games': sum(g['we_start'] == start for g in played)}
+    points = sum(g['points'] for g in played)
+    return {'match': 'equal-time', 'variant': v.name, 'level': level, 'level_rating': level_rating(v, level), 'opening': opening,
+            'books': book is not None, 'engine': ' '.join(map(str, engine)), 'first_game': first, 'games': len(played),
+            'points': points, 'score': round(points / len(played), 4), 'as_first': side(True), 'as_second': side(False),
+            **{f'{who}_s_per_move': round(s / max(n, 1), 3) for who, (s, n) in clocks.items()}}
+
+# %% ../nbs/08_strength.ipynb #0ae15d6d
+def equal_time_match(level:int=7, games:int=40, first:int=0, # games `first` to `first + games - 1`; `first` even
+                     engine=None, # our engine's command line (a list); None: `python -m blokus_nb.gtp` with its defaults
+                     variant='duo', opening:str='standard', # 'standard': the empty board; 'random': one random move per colour
+                     pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
+                     sgf_dir=None, timeout:float=600.0):
+    "Our GTP engine against one copy of Pentobi at `level` per game: yields one dict per game, then the match's summary"
+    v = get_variant(variant)
+    level_rating(v, level)
+    for name, value, low in (('games', games, 1), ('first', first, 0)):
+        if not isinstance(value, int) or value < low: raise ValueError(f'{name} must be an integer >= {low}, got {value!r}')
+    if first % 2: raise ValueError(f'first must be even (a pair of games shares its opening), got {first}')
+    if opening not in EQUAL_TIME_OPENINGS: raise ValueError(f'opening must be one of {EQUAL_TIME_OPENINGS}, got {opening!r}')
+    engine = [str(a) for a in engine] if engine else [sys.executable, '-m', 'blokus_nb.gtp']
+    exe, book = find_pentobi(pentobi), find_book(v, books)     # before any game: a clear error when one is missing
+    sgf_dir = prepare_sgf_dir(sgf_dir)
+    played, clocks = [], {'ours': [0.0, 0], 'pentobi': [0.0, 0]}
+    with GTPPlayer(engine, name='blokus_nb-gtp', timeout=timeout) as me:
+        for g in range(first, first + games):
+            we_start = g % 2 == 0
+            with EnginePool([pentobi_command(level, v, 100 + g, exe, books)], name=f'pentobi-L{level}', timeout=timeout) as them:
+                a, b = (me, them) if we_start else (them, me)
+                r = arena(a, b, v.name, 1, opening_plies=0 if opening == 'standard' else None, seed=g // 2)
+            ours, theirs = ('a', 'b') if we_start else ('b', 'a')
+            for who, side in (('ours', ours), ('pentobi', theirs)):
+                clocks[who][0] += r.thinking[side][0]; clocks[who][1] += r.thinking[side][1]
+            if sgf_dir is not None:                              # earlier games in the folder keep their files
+                path = unused_paths([sgf_dir / f'game{g:02d}-{"ours" if we_start else "pentobi"}-first.blksgf'])[0]
+                save_sgf(r.games[0][0], path, GC=f'game {g}: {" ".join(engine)} against Pentobi level {level}')
+            line = {'game': g, 'we_start': we_start, 'points': r.score if we_start else 1 - r.score,
+                    'ours_s': round(r.seconds_per_move(ours), 3), 'pentobi_s': round(r.seconds_per_move(theirs), 3)}
+            played.append(line)
+            yield line
+    yield _equal_time_summary(level, v, opening, book, engine, first, played, clocks)
+
 # %% ../nbs/08_strength.ipynb #878992f6
 def parse_levels(text:str) -> list:
     "Pentobi levels from the command line: '1-5', '1,3,5' or '4'; `ValueError` for anything else or a level it has not"
@@ -286,5 +335,35 @@ def main(argv=None) -> int:
         return 2
     return 0
 
+# %% ../nbs/08_strength.ipynb #f2614039
+def equal_time_main(argv=None) -> int:
+    "The command line of `equal_time_match`: one JSON line per game, then the match's; returns the exit status"
+    argv = list(sys.argv[1:] if argv is None else argv)
+    engine_args = argv[argv.index('--') + 1:] if '--' in argv else []
+    ours = argv[:argv.index('--')] if '--' in argv else argv
+    parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench equal-time',
+                                     description="Our GTP engine (python -m blokus_nb.gtp) against one copy of Pentobi at LEVEL per game, "
+                                                 "both sides' seconds a move measured in the same games. Options after -- go to our engine.")
+    parser.add_argument('level', type=int, help="Pentobi's level")
+    parser.add_argument('--games', type=int, default=40, help='games in this part of the match (default 40)')
+    parser.add_argument('--first', type=int, default=0, help='the first game\'s number, even: a pair of games shares its opening (default 0)')
+    parser.add_argument('--variant', default='duo', choices=['duo', 'classic'])
+    parser.add_argument('--opening', default='standard', choices=EQUAL_TIME_OPENINGS,
+                        help="'standard' (default): the empty board; 'random': one random move per colour, as the ladder plays")
+    parser.add_argument('--pentobi', default=None, help='path of pentobi-gtp (default: $PENTOBI_GTP, then the PATH)')
+    parser.add_argument('--books', default=None, help="Pentobi's opening_books folder (default: $PENTOBI_BOOKS; with neither, Pentobi plays without books)")
+    parser.add_argument('--sgf-dir', default=None, help='save every game here as gameNN-ours-first.blksgf or gameNN-pentobi-first.blksgf')
+    args = parser.parse_args(ours)
+    engine = [sys.executable, '-m', 'blokus_nb.gtp', *engine_args]
+    try:
+        for line in equal_time_match(args.level, args.games, args.first, engine, args.variant, args.opening, args.pentobi, args.books,
+                                     args.sgf_dir):
+            print(json.dumps(line), flush=True)
+    except (ValueError, FileNotFoundError, GTPError) as e:
+        print(f'{parser.prog}: error: {e}', file=sys.stderr)
+        return 2
+    return 0
+
 # %% ../nbs/08_strength.ipynb #af4622a8
-if __name__ == '__main__' and 'get_ipython' not in globals(): sys.exit(main())
+if __name__ == '__main__' and 'get_ipython' not in globals():
+    sys.exit(equal_time_main(sys.argv[2:]) if sys.argv[1:2] == ['equal-time'] else main())

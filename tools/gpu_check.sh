@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The prepared GPU check (issues 15, 23): numba's compile cache, 16 workers' start, the CUDA tests, then `python -m blokus_nb.bench gpu`
+# The prepared GPU check: numba's compile cache, 16 workers' start, the CUDA tests, then `python -m blokus_nb.bench gpu`
 # (the medium network, 32 simulations, 256 games, on 2 cores and on all), in at most 6 minutes, into one log.
 #
 #   bash tools/gpu_check.sh [LOG]        # LOG: this path; else $OUT/gpu_check.log when $OUT is set; else ./gpu_check.log

@@ -1,6 +1,8 @@
-"""The command line that tools/duo_symmetry.py and tools/duo_rollout.py share: the shipped (or a given) Duo network wrapped in
+"""The command line that experiments/duo_symmetry.py and experiments/duo_rollout.py share: the shipped (or a given) Duo network wrapped in
 an evaluator of the tool's, in a seat-balanced match at a fixed number of simulations against the same network plain, with
-both players' seconds per move, or with --level L on Pentobi's ladder (its books from $PENTOBI_BOOKS)."""
+both players' seconds per move, or with --level L on Pentobi's ladder (its books from $PENTOBI_BOOKS).
+
+Result: see the two experiments that use it, https://onukura.github.io/blokus_nb/methods.html#symmetry-averaging and https://onukura.github.io/blokus_nb/methods.html#playouts-mixed-into-the-value"""
 import argparse, json
 from blokus_nb.arena import MCTSPlayer, arena
 from blokus_nb.mcts import GUMBEL_ACTIONS

@@ -5,11 +5,15 @@ own choice there: 0 when Pentobi would have played it too, negative when the con
 The largest costs of the side that lost are the candidate mistakes, and the ply where the margin changes sign is where
 the game turned (as far as Pentobi at LEVEL can judge).
 
-    python tools/duo_slip.py runs/l7_games/game04-ours-first.blksgf --level 7 --from-ply 8
+    python experiments/duo_slip.py runs/l7_games/game04-ours-first.blksgf --level 7 --from-ply 8
 
 Arguments: SGF files; --level (7); --from-ply (8: the opening is book moves and random plies); --every (1: every
 position, so each change is one move's, and `mover_gain` gives it from the mover's side; 2: every other position, in
-half the time, each change two moves')."""
+half the time, each change two moves').
+
+Result: in the four games lost as first player at equal time against level 7, the margin turns at ply 16 to 24, worn
+down a few points a pair of moves rather than lost to one blunder: the middle game, not the endgame.
+See https://onukura.github.io/blokus_nb/results.html#where-the-games-were-lost"""
 import argparse, json, os
 from blokus_nb.engine import load_sgf, new_game, format_move
 from blokus_nb.strength import EnginePool, pentobi_command, find_pentobi

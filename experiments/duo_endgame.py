@@ -1,19 +1,23 @@
 """Where is a saved Duo game decided, as far as exact search can see? From the end of each game back, `solve_endgame`
 proves the result of every position (best play from both sides) until a position needs more than --nodes positions;
 then every move in that proven stretch that changed the proven result is listed: a slip of the side that made it.
-Our side is read from the file name that tools/gtp_time.py gives (gameNN-ours-first / gameNN-pentobi-first), else
+Our side is read from the file name that `python -m blokus_nb.bench equal-time --sgf-dir` gives (gameNN-ours-first / gameNN-pentobi-first), else
 --ours first|second. A game whose slips list is empty and which ours lost was already lost where the proof begins.
 
-    python tools/duo_endgame.py runs/l7_games/*.blksgf
-    python tools/duo_endgame.py some_game.blksgf --ours second --nodes 300000
+    python experiments/duo_endgame.py runs/l7_games/*.blksgf
+    python experiments/duo_endgame.py some_game.blksgf --ours second --nodes 300000
 
 Results are exact and do not depend on the machine; --nodes only sets how far back the proof reaches (20,000: about
-the last 6 to 8 plies of a Duo game, a second or two a game in plain Python)."""
+the last 6 to 8 plies of a Duo game, a second or two a game in plain Python).
+
+Result: in the equal-time games against Pentobi level 7, every game but one was already decided where the proof begins
+(ply 16 to 26); the one slip inside it was a proven win drawn, which the search's endgame solver now keeps.
+See https://onukura.github.io/blokus_nb/results.html#where-the-games-were-lost"""
 import argparse, json
 from pathlib import Path
 from blokus_nb.engine import load_sgf, format_move
 from blokus_nb.mcts import solve_endgame
-from duo_slip import positions                 # its neighbour in tools/: every position of a saved game
+from duo_slip import positions                 # its neighbour in experiments/: every position of a saved game
 
 def first_player_value(state, nodes):
     "The first player's proven result from `state` (1, 0, -1), or None beyond the budget"
