@@ -464,6 +464,7 @@ class _BatchTables:
         self.piece_sizes = np.array(PIECE_SIZES, np.int64)
         self.nbytes = (v.size * v.stride + 7) // 8 + 4    # bytes of one bitboard, plus 4 so a row can be read as 4 bytes
 
+# %% ../nbs/00_engine.ipynb #1028c4c9
 def _board_bytes(v:Variant, ints) -> np.ndarray:
     "Bitboards -> (len(ints), nbytes) uint8, little-endian"
     nb = v._batch.nbytes
@@ -482,6 +483,7 @@ def _row_words(buf:np.ndarray, size:int, stride:int) -> np.ndarray:
             rows[k, r] = (w >> (b & 7)) & mask
     return rows
 
+# %% ../nbs/00_engine.ipynb #f2a7117d
 @njit(cache=True, nogil=True, inline='always')
 def _shift_rows(free:np.ndarray, corners:np.ndarray, size:int, offs:np.ndarray, sf:np.ndarray, sc:np.ndarray) -> tuple:
     "Fill `sf`/`sc` with the free and corner rows shifted by every square offset; return the first and last rows holding corners (last -1: none)"
@@ -537,6 +539,7 @@ def _legal_rows(rows:np.ndarray, hands:np.ndarray, size:int, otab:np.ndarray, of
             m >>= np.uint32(1); c += 1
     return actions, offsets
 
+# %% ../nbs/00_engine.ipynb #1e029615
 def batch_legal_actions(states) -> tuple:
     "Legal actions of many states at once: `(actions, offsets)`, state `i`'s sorted actions are `actions[offsets[i]:offsets[i+1]]`"
     states = list(states)
@@ -619,6 +622,7 @@ def _frontier_rows(occ:np.ndarray, p:int, size:int, starts:np.ndarray, free:np.n
             free[r], corners[r] = f, (diagonal << np.uint32(1) | diagonal >> np.uint32(1)) & f
     if empty: corners[starts[p, 0]] = free[starts[p, 0]] & np.uint32(1) << np.uint32(starts[p, 1])
 
+# %% ../nbs/00_engine.ipynb #2f3b3d4b
 @njit(cache=True, nogil=True)
 def _has_move_rows(free:np.ndarray, corners:np.ndarray, hand:int, size:int, otab:np.ndarray, offs:np.ndarray,
                    sf:np.ndarray, sc:np.ndarray) -> bool:
@@ -633,6 +637,7 @@ def _has_move_rows(free:np.ndarray, corners:np.ndarray, hand:int, size:int, otab
             if _anchors(sf, sc, t0, t1, t2, t3, t4, r): return True
     return False
 
+# %% ../nbs/00_engine.ipynb #ae684b0c
 @njit(cache=True, nogil=True)
 def _outcome_rows(hands:np.ndarray, mono:int, piece_sizes:np.ndarray, out:np.ndarray, teams:bool):
     "`outcome_from_scores` (with `teams`) of the standard scores (`hand_score`) of `hands`, written into `out`"
@@ -655,6 +660,7 @@ def _outcome_rows(hands:np.ndarray, mono:int, piece_sizes:np.ndarray, out:np.nda
             if j != i: x += 1.0 if scores[i] > scores[j] else 0.5 if scores[i] == scores[j] else 0.0
         out[i] = (2 * x - (n - 1)) / (n - 1)
 
+# %% ../nbs/00_engine.ipynb #19be0aeb
 @njit(cache=True, nogil=True)
 def _play_rows(occ:np.ndarray, hands:np.ndarray, mover:int, done:int, mono:int, action:int, size:int, otab:np.ndarray,
                offs:np.ndarray, starts:np.ndarray, free:np.ndarray, corners:np.ndarray, sf:np.ndarray, sc:np.ndarray) -> tuple:
@@ -677,6 +683,7 @@ def _play_rows(occ:np.ndarray, hands:np.ndarray, mover:int, done:int, mono:int, 
         done |= 1 << q
     return nxt, done, mono
 
+# %% ../nbs/00_engine.ipynb #0b2221ec
 @njit(cache=True, nogil=True)
 def _rows_to_bytes(rows:np.ndarray, size:int, stride:int, nbytes:int) -> np.ndarray:
     "(k, >= size) row words -> (k, nbytes) little-endian bitboard bytes (the inverse of `_row_words`)"
@@ -778,6 +785,7 @@ def to_sgf(state:State, **properties) -> str:
 
 def _sgf_escape(text:str) -> str: return text.replace('\\', '\\\\').replace(']', '\\]')
 
+# %% ../nbs/00_engine.ipynb #a86e5f8b
 _SGF_TOKEN = re.compile(r'\s*(?:(\()|(\))|(;)|([A-Za-z0-9]+)((?:\s*\[(?:[^\]\\]|\\.)*\])+))', re.S)
 _SGF_VALUE = re.compile(r'\[((?:[^\]\\]|\\.)*)\]', re.S)
 
@@ -809,6 +817,7 @@ def _sgf_nodes(text:str) -> list:
     if depth != 0 or not nodes: raise ValueError('malformed SGF: unbalanced parentheses or no game')
     return nodes
 
+# %% ../nbs/00_engine.ipynb #d4494915
 def from_sgf(text:str) -> State:
     "Replay a Pentobi .blksgf game (its main line); `ValueError` naming the first bad move"
     nodes = _sgf_nodes(text)
@@ -833,6 +842,7 @@ def from_sgf(text:str) -> State:
                 except ValueError as err: raise ValueError(f'move {number} ({color}[{text_move}]): {err}') from None
     return state
 
+# %% ../nbs/00_engine.ipynb #3c78d111
 def save_sgf(state:State, path,
              overwrite:bool=False, # replace a file already at `path` (default: refuse, `FileExistsError`)
              **properties):

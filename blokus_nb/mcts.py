@@ -345,6 +345,7 @@ class _Forest:
         actions, offsets = _legal_rows(legal_rows, mover_hands, S, otab, offs)
         return Leaves(self, nodes.copy(), actions, offsets, self.ni[nodes, TO_MOVE].copy(), enc_rows, hands)
 
+# %% ../nbs/02_mcts.ipynb #ade0f294
 _FORESTS = {}
 
 def new_forest(variant) -> _Forest:
@@ -371,6 +372,7 @@ def _forest(variant) -> _Forest:
     f = _FORESTS.get(v.name)
     return f if f is not None else _FORESTS.setdefault(v.name, _Forest(v))   # two threads at once: both get the one stored
 
+# %% ../nbs/02_mcts.ipynb #f41075e8
 @njit(cache=True, nogil=True)
 def _compact(roots, n_nodes, ni, nf, occ, ei, ef):
     "Keep only the subtrees of `roots` (renumbered in place, `roots` too), nodes and edge blocks in their old order; return (nodes, edges) in use"
@@ -405,6 +407,7 @@ def _compact(roots, n_nodes, ni, nf, occ, ei, ef):
     for k in range(len(roots)): roots[k] = new_id[roots[k]]
     return int(live.sum()), n_edges
 
+# %% ../nbs/02_mcts.ipynb #91e0b0c8
 @njit(cache=True, nogil=True)
 def _leaf_rows(nodes, ni, occ, starts, legal_rows, enc_rows, mover_hands, hands):
     "Row words the kernels read: the movers' free and corner rows (`_legal_rows`), every player's occupancy and corners from the mover's side (`_encode_rows`)"
@@ -520,6 +523,7 @@ def _new_child(parent, action, i, ni, nf, occ, S, otab, offs, starts, piece_size
     nf[i] = 0.0
     if over: _outcome_rows(ni[i, HANDS:], mono, piece_sizes, nf[i, 1:], teams)
 
+# %% ../nbs/02_mcts.ipynb #ca377ef8
 @njit(cache=True, nogil=True)
 def _backup(path_node, path_edge, depth, value, vl, ni, nf, ef):
     "Add a simulation's value vector along its path, removing its virtual loss `vl`"
@@ -534,6 +538,7 @@ def _undo_virtual_loss(path_node, path_edge, depth, vl, nf, ef):
     for d in range(depth):
         ef[EN, path_edge[d]] -= vl; ef[EW, path_edge[d]] += vl; nf[path_node[d], VISITS] -= vl
 
+# %% ../nbs/02_mcts.ipynb #f84572ce
 @njit(cache=True, nogil=True)
 def _select_round(roots, left, leaves, c_puct, vl, stamp, gumbel, g_base, g_picks, g_fresh, g_sched, g_off, g_k,
                   c_visit, c_scale, g_scratch, ni, nf, occ, ei, ef, n_nodes, S, otab, offs, starts, piece_sizes,
@@ -589,6 +594,7 @@ def _select_round(roots, left, leaves, c_puct, vl, stamp, gumbel, g_base, g_pick
         if leaf_kind[j] == 1: _backup(path_node[j], path_edge[j], path_len[j], nf[leaf_node[j], 1:], vl, ni, nf, ef)
     return k, n_nodes
 
+# %% ../nbs/02_mcts.ipynb #2dcaf78f
 @njit(cache=True, nogil=True)
 def _expand_backup(pending, leaf_node, path_node, path_edge, path_len, actions, offsets, priors, values, jitter, vl,
                    ni, nf, ei, ef, n_edges):
@@ -657,6 +663,7 @@ class Leaves:
         return [State(v, occ[b * P:(b + 1) * P], tuple(f.ni[i, HANDS:].tolist()), int(f.ni[i, TO_MOVE]), int(f.ni[i, DONE]),
                       int(f.ni[i, MONO])) for b, i in enumerate(self._nodes.tolist())]
 
+# %% ../nbs/02_mcts.ipynb #513e2092
 def leaves_of(states) -> Leaves:
     "The `Leaves` of any positions of one variant (in tree arrays of their own), for evaluators that read leaves"
     states = list(states)
@@ -677,6 +684,7 @@ def _reads_leaves(cls) -> bool:
     fast = owner('evaluate_leaves')
     return fast is not None and issubclass(fast, owner('__call__'))
 
+# %% ../nbs/02_mcts.ipynb #041a9b49
 def _expand(forest:_Forest, trees:list, pending:np.ndarray, leaf_node, leaf_tree, paths, vl:float, teams:bool=False):
     """Ask (by yielding them) about the new leaves `pending` in one batch, expand them (jitter from each leaf's tree's generator) and back
     their values up; `teams`: each colour's value is the mean of its own and its partner's (1 and 3, 2 and 4)"""
@@ -693,6 +701,7 @@ def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
     "Tie-breaking jitter for new nodes with `counts` edges, each drawn from its tree's generator (`which`), in order"
     return np.concatenate([trees[g].rng.random(n) * 1e-9 for g, n in zip(which, counts)])
 
+# %% ../nbs/02_mcts.ipynb #7056f0a2
 def _root_stats(tree:SearchTree, copy:bool=True) -> NodeStats:
     "The root's statistics: copies, or views of the forest's arrays (`copy=False`, valid until the next search or tree change)"
     return _node_stats(tree.forest, tree.node, copy)
@@ -708,6 +717,7 @@ def _add_root_noise(tree:SearchTree, config:SearchConfig):
     f.ef[NOISY_PRIOR, s0:s0 + n] = (1 - config.dirichlet_fraction) * f.ef[PRIOR, s0:s0 + n] + config.dirichlet_fraction * noise
     f.ni[root, NOISY] = 1
 
+# %% ../nbs/02_mcts.ipynb #013958e5
 def run_steps(steps, evaluator):
     "Drive a generator of search steps (`search_steps`, `selfplay_steps`): answer each `Leaves` it yields with `evaluator`; its return value"
     try:
@@ -724,6 +734,7 @@ def search(trees:list, evaluator, config:SearchConfig=SearchConfig(), add_noise=
     `time.perf_counter()` value): no new round starts after it, so the search may end with fewer simulations (at least one round)."""
     return run_steps(search_steps(trees, config, add_noise, simulations, deadline), evaluator)
 
+# %% ../nbs/02_mcts.ipynb #3ec60e63
 def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None, deadline:float=None):
     "`search` as a generator: it yields the `Leaves` of each round, is sent their `Evaluation`, and returns the `SearchResult`s"
     if not trees: return []
