@@ -59,7 +59,7 @@ class GreedyPlayer(Player):
 
     def choose_moves(self, states) -> list: return [self.choose_move(s) for s in states]
 
-# %% ../nbs/02a_arena.ipynb #6598c01d
+# %% ../nbs/02a_arena.ipynb #d9cc46bc
 MIN_LEAF_BATCH = 8     # a search call evaluates at least this many leaves at once: one game collects 8 a round (virtual loss), 8 games 1 each
 CALIBRATION_SIMULATIONS = 64   # a timed player's first call measures its speed with a search this long (thrown away)
 # A timed move's share of the mean time per move, by the number of pieces its colour has placed (the last share for all later moves):
@@ -73,6 +73,7 @@ def time_share(state:State) -> float:
     placed = N_PIECES - state.hands[state.to_move].bit_count()
     return TIME_SHARES[min(placed, len(TIME_SHARES) - 1)]
 
+# %% ../nbs/02a_arena.ipynb #f6dbd828
 def _favourite(moves:tuple, variant, actions, weights:tuple) -> int:
     "The move of `moves` that `weights` (arrays over a search's `actions`, compared in turn) rank highest; the first of `moves` when nothing was searched"
     if actions is None: return moves[0]
@@ -106,33 +107,9 @@ class MCTSPlayer(Player):
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
-    def _tree(self, state:State) -> SearchTree:
-        "The kept tree of `state`'s game, advanced by the moves played since, when there is one; else a fresh tree"
-        for k in range(1, state.variant.n_players + 1):      # the others' replies since this player's last move (passes leave no move)
-            tree = self.kept.pop(state.moves[:len(state.moves) - k], None) if len(state.moves) >= k else None
-            if tree is None: continue
-            for _, move in state.moves[len(state.moves) - k:]: tree.advance(move, self.config.reuse_tree)
-            if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move): return tree
-        return SearchTree(state, seed=self.rng.integers(2**63))
-
-    def _search_config(self, n_games:int) -> SearchConfig:
-        "The config of a call with `n_games` games: enough leaves per game and round to fill `min_leaf_batch`"
-        leaves = max(self.config.leaves_per_game, math.ceil(self.min_leaf_batch / n_games))
-        return self.config if leaves == self.config.leaves_per_game else self.config.replace(leaves_per_game=leaves)
-
     def share(self, states:list) -> float:
         "The share of `seconds` and of `simulations` that a timed call for `states` gets: the mean `time_share` of its positions when `paced`, else 1"
         return float(np.mean([time_share(s) for s in states])) if self.seconds and self.paced else 1.0
-
-    def _budget(self, trees:list, config:SearchConfig, share:float=1.0) -> int:
-        "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in `seconds * share` (1 to `simulations * share`)"
-        if not self.seconds or not config.simulations: return config.simulations
-        if self.rate is None:                                  # the first call: time a short search of fresh copies
-            n = min(config.simulations, CALIBRATION_SIMULATIONS)
-            t0 = time.perf_counter()
-            search([SearchTree(t.state, seed=0) for t in trees], self.evaluator, config.replace(simulations=n))
-            self.rate = n / max(time.perf_counter() - t0, 1e-6)
-        return int(min(max(1, config.simulations * share), max(1, self.rate * self.seconds * share)))
 
     def solve(self, state:State):
         "`solve_endgame(state)` when this player solves endgames and `state` is small enough to try (see `ENDGAME_MAX_MOVES`), else None"
@@ -176,6 +153,33 @@ class MCTSPlayer(Player):
                 t.advance(m)
                 if t.state.moves: self.kept[t.state.moves] = t
         return moves
+
+# %% ../nbs/02a_arena.ipynb #606e13c6
+def _tree(self:MCTSPlayer, state:State) -> SearchTree:
+    "The kept tree of `state`'s game, advanced by the moves played since, when there is one; else a fresh tree"
+    for k in range(1, state.variant.n_players + 1):      # the others' replies since this player's last move (passes leave no move)
+        tree = self.kept.pop(state.moves[:len(state.moves) - k], None) if len(state.moves) >= k else None
+        if tree is None: continue
+        for _, move in state.moves[len(state.moves) - k:]: tree.advance(move, self.config.reuse_tree)
+        if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move): return tree
+    return SearchTree(state, seed=self.rng.integers(2**63))
+
+def _search_config(self:MCTSPlayer, n_games:int) -> SearchConfig:
+    "The config of a call with `n_games` games: enough leaves per game and round to fill `min_leaf_batch`"
+    leaves = max(self.config.leaves_per_game, math.ceil(self.min_leaf_batch / n_games))
+    return self.config if leaves == self.config.leaves_per_game else self.config.replace(leaves_per_game=leaves)
+
+def _budget(self:MCTSPlayer, trees:list, config:SearchConfig, share:float=1.0) -> int:
+    "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in `seconds * share` (1 to `simulations * share`)"
+    if not self.seconds or not config.simulations: return config.simulations
+    if self.rate is None:                                  # the first call: time a short search of fresh copies
+        n = min(config.simulations, CALIBRATION_SIMULATIONS)
+        t0 = time.perf_counter()
+        search([SearchTree(t.state, seed=0) for t in trees], self.evaluator, config.replace(simulations=n))
+        self.rate = n / max(time.perf_counter() - t0, 1e-6)
+    return int(min(max(1, config.simulations * share), max(1, self.rate * self.seconds * share)))
+
+MCTSPlayer._tree, MCTSPlayer._search_config, MCTSPlayer._budget = _tree, _search_config, _budget
 
 # %% ../nbs/02a_arena.ipynb #4b18265d
 def wilson_interval(points:float, n:int, z:float=1.96) -> tuple:
@@ -239,7 +243,7 @@ class ArenaResult:
                 + (f'mean place {self.mean_place:.2f} of 4, mean points {self.mean_points:.1f}, ' if self.seating == 'one' and self.variant == 'classic' else '')
                 + f'seconds per move {self.seconds_per_move("a"):.3f} vs {self.seconds_per_move("b"):.3f}')
 
-# %% ../nbs/02a_arena.ipynb #6aa3588a
+# %% ../nbs/02a_arena.ipynb #eb4a6824
 SEATINGS = ('teams', 'one')
 
 def seats_of_a(variant, game:int, seating:str='teams') -> tuple:
@@ -250,6 +254,7 @@ def seats_of_a(variant, game:int, seating:str='teams') -> tuple:
     if seating == 'one': return (game % n,)
     return tuple(p for p in range(n) if p % 2 == game % 2)
 
+# %% ../nbs/02a_arena.ipynb #5f3b532f
 def random_openings(variant, n_games:int, plies:int, seed:int=0) -> list:
     "Start positions for `n_games`: each pair of games (0-1, 2-3, ...) shares one opening of `plies` random moves"
     v, rng, out = get_variant(variant), random.Random(seed), []
@@ -261,6 +266,7 @@ def random_openings(variant, n_games:int, plies:int, seed:int=0) -> list:
         out += [s, s]
     return out[:n_games]
 
+# %% ../nbs/02a_arena.ipynb #d68170aa
 def prepare_sgf_dir(sgf_dir) -> Path:
     "The folder games will be saved in, created now (with its parents), before any game is played; `ValueError` naming it when it cannot be; None stays None"
     if sgf_dir is None: return None
@@ -282,6 +288,7 @@ def unused_paths(paths) -> list:
         named = [p.with_name(f'{p.stem}-{k}{p.suffix}') for p in paths]
     return named
 
+# %% ../nbs/02a_arena.ipynb #e80495ad
 def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
           opening_plies:int=None, # each pair of games starts from the same `opening_plies` random moves; None: one per colour, 0: the empty board
           seed:int=0, seating:str='teams') -> ArenaResult: # 'teams' or 'one' (see `seats_of_a`)

@@ -138,7 +138,7 @@ def plan_selfplay(num_workers:int=None, force_cpu:bool=False, mode:str=None, gpu
     device = 'cuda' if gpu and not force_cpu else 'cpu'
     return SelfPlayPlan('inference_server', n, device, f'[Parallel] {n} search workers; network evaluation for all of them in this process on the {device.upper()}')
 
-# %% ../nbs/03_selfplay_pool.ipynb #e9bcb6c0
+# %% ../nbs/03_selfplay_pool.ipynb #79680407
 _EVAL = b'E'   # first byte of an evaluation request; a pickled message starts with b'\x80'
 
 class RemoteEvaluator:
@@ -187,6 +187,7 @@ def _decode_request(data:bytes, n_players:int, size:int) -> tuple:
     offsets = np.frombuffer(data, np.int64, b + 1, offset=at + 2 * n_actions)
     return rows, hands, actions, offsets
 
+# %% ../nbs/03_selfplay_pool.ipynb #6fefbb9e
 HEARTBEAT_S = 20.0   # a busy worker says it is alive at least this often (the pool's stall_timeout counts silence)
 
 class _OrphanGuard:
@@ -212,6 +213,7 @@ class _OrphanGuard:
         self.evaluator.submit(leaves)
     def collect(self): return self.evaluator.collect()
 
+# %% ../nbs/03_selfplay_pool.ipynb #f427c312
 def _worker_main(conn, worker_id:int, torch_threads:int):
     "Entry point of a spawned self-play worker (see above)"
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -294,7 +296,7 @@ def _mark_failure(error:BaseException, mode:str):
     if isinstance(error, Exception) and getattr(error, 'selfplay_mode', None) is None:
         with contextlib.suppress(AttributeError): error.selfplay_mode = mode
 
-# %% ../nbs/03_selfplay_pool.ipynb #9257edff
+# %% ../nbs/03_selfplay_pool.ipynb #34b7d495
 class SelfPlayPool:
     "Self-play over worker processes that are started once and reused; a context manager"
     def __init__(self, variant:str='duo', mode:str=None, num_workers:int=None, force_cpu:bool=False,
@@ -342,34 +344,6 @@ class SelfPlayPool:
             raise
         return self
 
-    def _spawn(self, wid:int):
-        "Start worker `wid` and wait until it is ready (a replacement for a failed worker)"
-        self._enrol(self._launch(wid))
-
-    def _launch(self, wid:int) -> _Worker:
-        "Start worker `wid`'s process, GPUs hidden from it; it is not ready until `_enrol` has its hello"
-        parent, child = self._ctx.Pipe()
-        threads = max(1, usable_cpus() // self.plan.num_workers)
-        from blokus_nb.selfplay_pool import _worker_main as entry   # the module's own function: spawn imports it by name
-        p = self._ctx.Process(target=entry, args=(child, wid, threads), name=f'blokus-selfplay-{wid}', daemon=True)
-        with _gpu_hidden(): p.start()
-        child.close()
-        return _Worker(wid, p, parent)
-
-    def _enrol(self, w:_Worker):
-        "Wait (up to 120 s) for a launched worker's hello; then it joins the pool and, in `cpu_workers`, gets the weights"
-        wid, p = w.wid, w.process
-        if not w.conn.poll(120):
-            self._kill(w)
-            raise RuntimeError(f'self-play worker {wid} did not start within 120 s (exit code {p.exitcode})')
-        try: w.info = w.conn.recv()
-        except EOFError:
-            p.join(5)
-            raise RuntimeError(f'self-play worker {wid} exited while starting (exit code {p.exitcode})') from None
-        if w.info[0] == 'error': raise RuntimeError(f'self-play worker {wid} failed to start:\n{w.info[2]}')
-        self.workers[wid] = w
-        if self.mode == 'cpu_workers' and getattr(self, '_weights', None) is not None: w.conn.send(self._weights)
-
     @staticmethod
     def _kill(w:_Worker, timeout:float=2.0):
         if w.outbox is not None: w.outbox.close()
@@ -399,6 +373,36 @@ class SelfPlayPool:
         except BaseException: pass   # at interpreter exit the modules it needs may already be gone
 
     def worker_pids(self) -> list: return [w.process.pid for w in self.workers if w is not None]
+
+# %% ../nbs/03_selfplay_pool.ipynb #45508dc7
+def _spawn(self:SelfPlayPool, wid:int):
+    "Start worker `wid` and wait until it is ready (a replacement for a failed worker)"
+    self._enrol(self._launch(wid))
+
+def _launch(self:SelfPlayPool, wid:int) -> _Worker:
+    "Start worker `wid`'s process, GPUs hidden from it; it is not ready until `_enrol` has its hello"
+    parent, child = self._ctx.Pipe()
+    threads = max(1, usable_cpus() // self.plan.num_workers)
+    from blokus_nb.selfplay_pool import _worker_main as entry   # the module's own function: spawn imports it by name
+    p = self._ctx.Process(target=entry, args=(child, wid, threads), name=f'blokus-selfplay-{wid}', daemon=True)
+    with _gpu_hidden(): p.start()
+    child.close()
+    return _Worker(wid, p, parent)
+
+def _enrol(self:SelfPlayPool, w:_Worker):
+    "Wait (up to 120 s) for a launched worker's hello; then it joins the pool and, in `cpu_workers`, gets the weights"
+    wid, p = w.wid, w.process
+    if not w.conn.poll(120):
+        self._kill(w)
+        raise RuntimeError(f'self-play worker {wid} did not start within 120 s (exit code {p.exitcode})')
+    try: w.info = w.conn.recv()
+    except EOFError:
+        p.join(5)
+        raise RuntimeError(f'self-play worker {wid} exited while starting (exit code {p.exitcode})') from None
+    if w.info[0] == 'error': raise RuntimeError(f'self-play worker {wid} failed to start:\n{w.info[2]}')
+    self.workers[wid] = w
+    if self.mode == 'cpu_workers' and getattr(self, '_weights', None) is not None: w.conn.send(self._weights)
+SelfPlayPool._spawn, SelfPlayPool._launch, SelfPlayPool._enrol = _spawn, _launch, _enrol
 
 # %% ../nbs/03_selfplay_pool.ipynb #189b4443
 def _play(self:SelfPlayPool, net:BlokusNet, # the network (or an evaluator without weights, such as `InstantEvaluator`, which every process gets whole)
@@ -468,7 +472,7 @@ def _precision(self:SelfPlayPool, net, device_type:str=None) -> str:
 
 SelfPlayPool.play, SelfPlayPool._precision = _play, _precision
 
-# %% ../nbs/03_selfplay_pool.ipynb #513fb8b1
+# %% ../nbs/03_selfplay_pool.ipynb #6004bc61
 def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int, records:dict, finished) -> int:
     self.start()
     remote, weighted = self.mode == 'inference_server', isinstance(net, BlokusNet)
@@ -527,6 +531,9 @@ def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int,
         w.task = None
     return self._evals
 
+SelfPlayPool._play_workers = _play_workers
+
+# %% ../nbs/03_selfplay_pool.ipynb #32bd1931
 def _drain(self:SelfPlayPool, w:_Worker, records:dict, finished, requests:list) -> bool:
     "Read everything waiting on `w`'s pipe; False when the worker is gone"
     try:
@@ -547,6 +554,9 @@ def _drain(self:SelfPlayPool, w:_Worker, records:dict, finished, requests:list) 
         return False
     return w.process.is_alive() or w.task is None and w.error is None
 
+SelfPlayPool._drain = _drain
+
+# %% ../nbs/03_selfplay_pool.ipynb #c737c9f7
 def _last_words(conn):
     "The traceback a dead worker sent before it exited, if it is still waiting in the pipe, else None"
     with contextlib.suppress(EOFError, OSError):
@@ -576,6 +586,9 @@ def _replace(self:SelfPlayPool, w:_Worker, chunks:deque, records:dict):
     self._kill(w)
     self._spawn(w.wid)
 
+SelfPlayPool._replace = _replace
+
+# %% ../nbs/03_selfplay_pool.ipynb #5aad4af7
 def _serve(self:SelfPlayPool, model, precision, requests:list) -> int:
     "Evaluate the leaves of every request in one batch (with a network, or an evaluator that has `evaluate_rows`) and answer each worker"
     v = get_variant(self.variant)
@@ -598,7 +611,7 @@ def _serve(self:SelfPlayPool, model, precision, requests:list) -> int:
     self._batches.append(len(rows))                    # batch sizes, for tests and curious readers
     return len(rows)
 
-SelfPlayPool._play_workers, SelfPlayPool._drain, SelfPlayPool._replace, SelfPlayPool._serve = _play_workers, _drain, _replace, _serve
+SelfPlayPool._serve = _serve
 
 # %% ../nbs/03_selfplay_pool.ipynb #60e9aea8
 def run_parallel_selfplay_games(net:BlokusNet, num_games:int, num_workers:int=None, force_cpu:bool=False, mode:str=None,

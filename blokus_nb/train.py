@@ -146,7 +146,7 @@ def policy_value_loss(net:BlokusNet, planes:torch.Tensor, actions:torch.Tensor, 
     ownership_loss = F.cross_entropy(heads[2].float(), ownership) if len(heads) == 3 else torch.zeros((), device=logits.device)
     return policy_loss, value_loss, ownership_loss
 
-# %% ../nbs/04_train.ipynb #77a10013
+# %% ../nbs/04_train.ipynb #6e7f8823
 TENSORBOARD_INSTALL_HINT = ("tensorboard=True needs the tensorboard package: pip install tensorboard "
                             "(or pip install 'blokus_nb[tensorboard]'); Colab has it already")
 
@@ -223,6 +223,12 @@ class TrainConfig:
             except PentobiNotFound as e: raise ValueError(f'eval_pentobi_level={self.eval_pentobi_level}: {e}') from None
         return self
 
+# %% ../nbs/04_train.ipynb #4396788c
+def forced_precision(config:TrainConfig) -> str:
+    "The precision `config` forces (`precision`, else `bf16` as 'bf16'/'fp32'), None when it leaves the choice to the device"
+    return config.precision or (as_precision(config.bf16) if config.bf16 is not None else None)
+
+# %% ../nbs/04_train.ipynb #666bff05
 PRESETS = {
     'test':    dict(num_iterations=1, games_per_iteration=1, num_workers=1, force_cpu_selfplay=False, num_training_steps=4,
                     batch_size=32, net_size='tiny', simulations=8, eval_every=1, eval_games=2, eval_simulations=4),
@@ -244,10 +250,6 @@ VARIANT_PRESETS = {'classic': {   # what a preset changes for Classic, before ex
     'default': dict(buffer_size=50000, gumbel_noise_plies=CLASSIC_NOISE_PLIES),
     None: dict(buffer_size=50000, gumbel_noise_plies=CLASSIC_NOISE_PLIES)}}
 
-def forced_precision(config:TrainConfig) -> str:
-    "The precision `config` forces (`precision`, else `bf16` as 'bf16'/'fp32'), None when it leaves the choice to the device"
-    return config.precision or (as_precision(config.bf16) if config.bf16 is not None else None)
-
 def make_config(preset:str=None, **options) -> TrainConfig:
     "A validated `TrainConfig`: the preset's values, then `options` (None leaves a value as it is)"
     if preset is not None and preset not in PRESETS:
@@ -260,6 +262,7 @@ def make_config(preset:str=None, **options) -> TrainConfig:
     values = {**PRESETS.get(preset, {}), **VARIANT_PRESETS.get(variant, {}).get(preset, {}), **given}
     return TrainConfig(**values).validate()
 
+# %% ../nbs/04_train.ipynb #00bf4736
 LEGACY_OPTIONS = {'gumbel_actions': 0, 'gumbel_noise_plies': None}   # what runs saved before an option existed did (their checkpoints lack it)
 
 def saved_config(saved:dict) -> TrainConfig:
