@@ -744,12 +744,12 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
     evaluate_step = PeriodicEvaluation(config, learner.net, ck.get('eval_previous') if ck else None)
     total_steps = config.num_iterations * config.num_training_steps
     if run.start >= config.num_iterations:
-        _log(f'[train] {run.run_dir} has finished its {config.num_iterations} iterations; pass a larger num_iterations to go on', verbose)
+        _log(f'[train] {run.run_dir} has finished its {config.num_iterations} iterations; ask for more to go on (num_iterations=, or --num-iterations)', verbose)
         return history
     spent_before = history[-1]['elapsed_minutes'] if history else 0.0   # the minutes of this run's earlier sessions
     t_run = time.perf_counter()
     if config.time_budget_minutes and spent_before >= config.time_budget_minutes:
-        _log(f'[train] {run.run_dir} has used its time budget of {config.time_budget_minutes} minutes; pass a larger time_budget_minutes to go on', verbose)
+        _log(f'[train] {run.run_dir} has used its time budget of {config.time_budget_minutes} minutes; allow more to go on (time_budget_minutes=, or --time-budget-minutes)', verbose)
         return history
     try:
         with terminate_as_interrupt(), open_pool(config, precision.selfplay, verbose) as pool:
