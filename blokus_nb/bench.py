@@ -4,7 +4,7 @@
 
 # %% ../nbs/90_bench.ipynb #48e582ff
 from __future__ import annotations
-import json, math, platform, random, statistics, sys, time
+import contextlib, json, math, os, platform, random, statistics, sys, time
 import numpy as np
 from .engine import (VARIANTS, new_game, generate_moves, batch_legal_actions, random_game, get_variant,
                               encode_batch)
@@ -371,8 +371,6 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
     return out + ladder + [result]
 
 # %% ../nbs/90_bench.ipynb #a7fc802d
-import contextlib, os
-
 @contextlib.contextmanager
 def limit_cores(n:int=None): # cores to keep (the first `n` this process may use); None: no change
     "Restrict this process, the workers it starts, and torch's threads to `n` cores for the `with` block (os.sched_setaffinity)"
@@ -388,6 +386,7 @@ def limit_cores(n:int=None): # cores to keep (the first `n` this process may use
         os.sched_setaffinity(0, old)
         torch.set_num_threads(threads)
 
+# %% ../nbs/90_bench.ipynb #4c2c9962
 def _selfplay_rate(net, variant:str, mode:str, workers:int, games:int, config, force_cpu:bool, seed:int) -> tuple:
     "One self-play measurement (workers started before the clock): its figures as a dict, and its samples"
     from blokus_nb.selfplay_pool import SelfPlayPool
@@ -436,6 +435,7 @@ def _train_rate(net, device:str, samples, steps:int, batch_size:int, precision:s
     return {'device': device, 'precision': precision, 'batch_size': batch_size, 'steps': steps, 'seconds': round(seconds, 3),
             'steps_per_s': round(steps / seconds, 2)}
 
+# %% ../nbs/90_bench.ipynb #d0494154
 def bench_gpu(variant:str='duo',
               size:str='medium', # network size (training's default)
               simulations:int=32, # search simulations per move (training's default, with its Gumbel root and opening noise)
@@ -522,6 +522,7 @@ QUICK = {'engine': dict(n_games=2, batch_repeats=3, game_rounds=2, games_per_rou
          'learn': dict(minutes=0.0, eval_games=2, eval_simulations=2, preset='test', eval_every=0, ladder_games=2, ladder_simulations=2),
          'gpu': dict(size='tiny', simulations=2, games=4, hybrid_games=4, train_steps=4, batch_size=32)}
 
+# %% ../nbs/90_bench.ipynb #82b545ec
 def machine_info() -> dict:
     "What the figures were measured on"
     import os
@@ -533,16 +534,10 @@ def machine_info() -> dict:
                     gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
     return info
 
-def main(argv=None):
-    "Run the benchmarks named on the command line and print one JSON object per line (`strength` has a command line of its own)"
+# %% ../nbs/90_bench.ipynb #ee4449bb
+def _parser():
+    "The argument parser of the command line: the benchmarks to run and the options each takes (see `main`)"
     import argparse
-    from pathlib import Path
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ['strength']:                  # a ladder against Pentobi: python -m blokus_nb.bench strength PLAYER ...
-        from blokus_nb.strength import main as strength_main
-        status = strength_main(argv[1:])
-        if status: sys.exit(status)
-        return
     from blokus_nb.train import PRESETS as TRAIN_PRESETS
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench', description='Benchmarks for blokus_nb.',
                                      epilog='python -m blokus_nb.bench strength PLAYER --help: the ladder against Pentobi (see blokus_nb.strength)')
@@ -561,6 +556,19 @@ def main(argv=None):
     parser.add_argument('--run-dir', default=None, help='learn: the folder of the run\'s checkpoints and trained_net.pt (default: a new temporary folder)')
     parser.add_argument('--eval-pentobi-level', type=int, default=None,
                         help="learn: the run's evaluations also play this Pentobi level, a line on its dashboard (default 0: none)")
+    return parser
+
+# %% ../nbs/90_bench.ipynb #cd630ef5
+def main(argv=None):
+    "Run the benchmarks named on the command line and print one JSON object per line (`strength` has a command line of its own)"
+    from pathlib import Path
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ['strength']:                  # a ladder against Pentobi: python -m blokus_nb.bench strength PLAYER ...
+        from blokus_nb.strength import main as strength_main
+        status = strength_main(argv[1:])
+        if status: sys.exit(status)
+        return
+    parser = _parser()
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1: parser.error(f'--repeats must be >= 1, got {args.repeats}')
     extra = {k: v for k, v in (('modes', args.modes), ('repeats', args.repeats)) if v is not None}

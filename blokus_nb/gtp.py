@@ -90,66 +90,6 @@ class GTPEngine:
         if len(args) <= i: raise GTPError(f'missing argument: {what}')
         return args[i]
 
-    def _quit(self, args):
-        self.done = True
-        return ''
-
-    def _set_game(self, args):
-        game = ' '.join(args)
-        if game not in GAME_NAMES:
-            raise GTPError(f'unsupported game {game!r}; this engine plays {", ".join(repr(g) for g in GAME_NAMES)}')
-        old = self.variant, self.game, self.state, self.history
-        try: self._set_variant(GAME_NAMES[game], game)
-        except (ValueError, TypeError) as e:   # TypeError: a player function that does not take `teams`
-            self.variant, self.game, self.state, self.history = old
-            raise GTPError(f'cannot play {game}: {e}') from None
-        return ''
-
-    def _clear_board(self, args):
-        self.state, self.history = new_game(self.variant), []
-        return ''
-
-    def _turn(self, args) -> State:
-        "The position with the colour named in `args` to move, or None when that colour has no move"
-        player = parse_color(self.variant, self._arg(args, 0, 'color'))
-        if self.state.is_over or not self.state.can_move(player): return None
-        return with_mover(self.state, player)
-
-    def _play(self, args):
-        state, text = self._turn(args), ','.join(args[1:]) or self._arg(args, 1, 'move')
-        if text.lower() == 'pass':
-            if state is not None: raise GTPError(f'{args[0]} cannot pass: it has legal moves')
-            return ''
-        if state is None: raise GTPError(f'{args[0]} has no legal move')
-        try: move = parse_move(state, text)
-        except ValueError as e: raise GTPError(str(e)) from None
-        self.history.append(self.state)
-        self.state = state.play(move)
-        return ''
-
-    def _genmove(self, args, commit:bool):
-        state = self._turn(args)
-        if state is None: return 'pass'
-        move = self.player()(state)
-        if commit: self.history.append(self.state); self.state = state.play(move)
-        return format_move(state, move)
-
-    def _undo(self, args):
-        if not self.history: raise GTPError('no move to undo')
-        self.state = self.history.pop()
-        return ''
-
-    def _all_legal(self, args):
-        state = self._turn(args)
-        return '' if state is None else '\n'.join(format_move(state, m) for m in state.legal_moves())
-
-    def _final_score(self, args):
-        scores = self.state.scores()
-        if self.teams: scores = [scores[0] + scores[2], scores[1] + scores[3]]   # two a side: as Pentobi, B is colours 1 and 3
-        if len(scores) > 2: return ' '.join(str(89 + s) for s in scores)
-        diff = scores[0] - scores[1]
-        return '0' if diff == 0 else f'B+{diff}' if diff > 0 else f'W+{-diff}'
-
     def handle(self, line:str) -> str:
         "The full answer to one command line ('' for a blank or comment line)"
         line = ''.join(ch for ch in line.split('#', 1)[0] if ch in '\t' or ch >= ' ').replace('\t', ' ')
@@ -171,6 +111,87 @@ class GTPEngine:
             answer = self.handle(line)
             if answer: stdout.write(answer); stdout.flush()
             if self.done: break
+
+# %% ../nbs/07_gtp.ipynb #30f104bf
+def _engine_quit(self:GTPEngine, args):
+    "quit: end the session once this answer is written"
+    self.done = True
+    return ''
+
+def _engine_set_game(self:GTPEngine, args):
+    "set_game: switch to the game named in `args` (Pentobi's name); the current game stays when its player cannot be made"
+    game = ' '.join(args)
+    if game not in GAME_NAMES:
+        raise GTPError(f'unsupported game {game!r}; this engine plays {", ".join(repr(g) for g in GAME_NAMES)}')
+    old = self.variant, self.game, self.state, self.history
+    try: self._set_variant(GAME_NAMES[game], game)
+    except (ValueError, TypeError) as e:   # TypeError: a player function that does not take `teams`
+        self.variant, self.game, self.state, self.history = old
+        raise GTPError(f'cannot play {game}: {e}') from None
+    return ''
+
+def _engine_clear_board(self:GTPEngine, args):
+    "clear_board: the empty board of the current game"
+    self.state, self.history = new_game(self.variant), []
+    return ''
+
+GTPEngine._quit = _engine_quit
+GTPEngine._set_game = _engine_set_game
+GTPEngine._clear_board = _engine_clear_board
+
+# %% ../nbs/07_gtp.ipynb #2ea606d8
+def _engine_turn(self:GTPEngine, args) -> State:
+    "The position with the colour named in `args` to move, or None when that colour has no move"
+    player = parse_color(self.variant, self._arg(args, 0, 'color'))
+    if self.state.is_over or not self.state.can_move(player): return None
+    return with_mover(self.state, player)
+
+def _engine_play(self:GTPEngine, args):
+    "play: the colour's move (or `pass`, for a colour with no legal move)"
+    state, text = self._turn(args), ','.join(args[1:]) or self._arg(args, 1, 'move')
+    if text.lower() == 'pass':
+        if state is not None: raise GTPError(f'{args[0]} cannot pass: it has legal moves')
+        return ''
+    if state is None: raise GTPError(f'{args[0]} has no legal move')
+    try: move = parse_move(state, text)
+    except ValueError as e: raise GTPError(str(e)) from None
+    self.history.append(self.state)
+    self.state = state.play(move)
+    return ''
+
+def _engine_genmove(self:GTPEngine, args, commit:bool):
+    "genmove (`commit`) or reg_genmove: the player's move for the colour named in `args`, 'pass' when it has none"
+    state = self._turn(args)
+    if state is None: return 'pass'
+    move = self.player()(state)
+    if commit: self.history.append(self.state); self.state = state.play(move)
+    return format_move(state, move)
+
+def _engine_undo(self:GTPEngine, args):
+    "undo: back to the position before the last move played"
+    if not self.history: raise GTPError('no move to undo')
+    self.state = self.history.pop()
+    return ''
+
+def _engine_all_legal(self:GTPEngine, args):
+    "all_legal: every legal move of the colour named in `args`, one a line"
+    state = self._turn(args)
+    return '' if state is None else '\n'.join(format_move(state, m) for m in state.legal_moves())
+
+def _engine_final_score(self:GTPEngine, args):
+    "final_score: the SGF result in Duo and two a side (B+5, W+2, 0), every colour's Pentobi points in Classic"
+    scores = self.state.scores()
+    if self.teams: scores = [scores[0] + scores[2], scores[1] + scores[3]]   # two a side: as Pentobi, B is colours 1 and 3
+    if len(scores) > 2: return ' '.join(str(89 + s) for s in scores)
+    diff = scores[0] - scores[1]
+    return '0' if diff == 0 else f'B+{diff}' if diff > 0 else f'W+{-diff}'
+
+GTPEngine._turn = _engine_turn
+GTPEngine._play = _engine_play
+GTPEngine._genmove = _engine_genmove
+GTPEngine._undo = _engine_undo
+GTPEngine._all_legal = _engine_all_legal
+GTPEngine._final_score = _engine_final_score
 
 # %% ../nbs/07_gtp.ipynb #2d3a4da6
 GTP_SECONDS = 1.0        # the engine's time per move by default: about 0.8 s a move on average, under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.27 s, see above)
@@ -276,37 +297,6 @@ class GTPPlayer(Player):
         if status == '?': raise self._failure(f'{command!r} failed: {text}')
         raise self._failure(f'answered {command!r} with {lines[0]!r}, which is not GTP')
 
-    def _sync(self, state:State):
-        "Put `state`'s game on the engine's board, sending only the moves it has not seen when possible"
-        v = state.variant
-        if self._variant != v.name:
-            self.send(f'set_game {self.game or v.sgf_game}')
-            self._variant, self._moves = v.name, ()
-        known = self._moves
-        if known is None or state.moves[:len(known)] != known:
-            self.send('clear_board')
-            known = ()
-        for player, move in state.moves[len(known):]:
-            self._moves = None                                   # unknown until the command succeeds
-            self.send(f'play {color_name(v, player)} {format_move(v, move)}')
-        self._moves = state.moves
-
-    def choose_moves(self, states) -> list:
-        moves = []
-        for state in states:
-            self._sync(state)
-            color = color_name(state.variant, state.to_move)
-            self._moves = None
-            reply = self.send(f'genmove {color}')
-            if reply.lower() in ('pass', 'resign'):
-                raise self._failure(f'answered genmove {color} with {reply!r} while it has legal moves'
-                                    + (' (start it with its no-resign option)' if reply.lower() == 'resign' else ''))
-            try: move = parse_move(state, reply)
-            except ValueError as e: raise self._failure(f'played an illegal move for {color}: {e}') from None
-            self._moves = state.moves + ((state.to_move, move),)
-            moves.append(move)
-        return moves
-
     def close(self):
         "Ask the engine to quit, and stop it if it does not"
         if self.proc.poll() is None:
@@ -322,3 +312,39 @@ class GTPPlayer(Player):
     def __exit__(self, *exc): self.close()
     def __del__(self):
         if getattr(self, 'proc', None) is not None and self.proc.poll() is None: self.proc.kill()
+
+# %% ../nbs/07_gtp.ipynb #5ed4ee6d
+def _player_sync(self:GTPPlayer, state:State):
+    "Put `state`'s game on the engine's board, sending only the moves it has not seen when possible"
+    v = state.variant
+    if self._variant != v.name:
+        self.send(f'set_game {self.game or v.sgf_game}')
+        self._variant, self._moves = v.name, ()
+    known = self._moves
+    if known is None or state.moves[:len(known)] != known:
+        self.send('clear_board')
+        known = ()
+    for player, move in state.moves[len(known):]:
+        self._moves = None                                   # unknown until the command succeeds
+        self.send(f'play {color_name(v, player)} {format_move(v, move)}')
+    self._moves = state.moves
+
+def _player_choose_moves(self:GTPPlayer, states) -> list:
+    "Each state's move from the engine: its game put on the engine's board, then genmove for the colour to move"
+    moves = []
+    for state in states:
+        self._sync(state)
+        color = color_name(state.variant, state.to_move)
+        self._moves = None
+        reply = self.send(f'genmove {color}')
+        if reply.lower() in ('pass', 'resign'):
+            raise self._failure(f'answered genmove {color} with {reply!r} while it has legal moves'
+                                + (' (start it with its no-resign option)' if reply.lower() == 'resign' else ''))
+        try: move = parse_move(state, reply)
+        except ValueError as e: raise self._failure(f'played an illegal move for {color}: {e}') from None
+        self._moves = state.moves + ((state.to_move, move),)
+        moves.append(move)
+    return moves
+
+GTPPlayer._sync = _player_sync
+GTPPlayer.choose_moves = _player_choose_moves

@@ -67,23 +67,6 @@ class PlaySession:
         if self.state.is_over: self.message = self.result()
         elif said: self.message += ' Your move.'
 
-    def result(self) -> str:
-        "The score line: each colour's score and who wins (final when the game is over)"
-        scores, n = self.state.scores(), self.variant.n_players
-        line = ', '.join(f'{self.seat_name(p)} {s:+d}' for p, s in enumerate(scores))
-        if 2 * len(self.human_seats) == n:           # one side each, or two colours a side: the sums decide
-            mine = sum(scores[p] for p in self.human_seats); theirs = sum(s for p, s in enumerate(scores) if p not in self.human_seats)
-            if mine == theirs: verdict = 'A draw.'
-            else: verdict = f"{'You win' if mine > theirs else self.opponent.name + ' wins'} by {abs(mine - theirs)}."
-        else:                                        # every colour for itself: the places decide
-            mine = max(scores[p] for p in self.human_seats)
-            best = max((p for p in range(n) if p not in self.human_seats), key=lambda p: scores[p])
-            place = 1 + sum(scores[p] > mine for p in range(n) if p not in self.human_seats)
-            if mine > scores[best]: verdict = f'You win by {mine - scores[best]}.'
-            elif mine == scores[best]: verdict = 'You share first place.'
-            else: verdict = f'{self.seat_name(best)} wins; you are {ORDINALS[place]} of {n}.'
-        return f'Game over: {line}. {verdict}' if self.state.is_over else f'{line}.'
-
     def pieces_in_hand(self, seat:int=None) -> list:
         "Pieces (indices) that `seat` (default: the person's seat to move, else the person's first seat) still has"
         if seat is None: seat = self.state.to_move if self.human_to_move else self.human_seats[0]
@@ -98,6 +81,26 @@ class PlaySession:
         path = Path(path) if overwrite else unused_paths([path])[0]
         save_sgf(self.state, path, overwrite=overwrite, **props)
         return path
+
+# %% ../nbs/06_play.ipynb #db56df54
+def _result(self:PlaySession) -> str:
+    "The score line: each colour's score and who wins (final when the game is over)"
+    scores, n = self.state.scores(), self.variant.n_players
+    line = ', '.join(f'{self.seat_name(p)} {s:+d}' for p, s in enumerate(scores))
+    if 2 * len(self.human_seats) == n:           # one side each, or two colours a side: the sums decide
+        mine = sum(scores[p] for p in self.human_seats); theirs = sum(s for p, s in enumerate(scores) if p not in self.human_seats)
+        if mine == theirs: verdict = 'A draw.'
+        else: verdict = f"{'You win' if mine > theirs else self.opponent.name + ' wins'} by {abs(mine - theirs)}."
+    else:                                        # every colour for itself: the places decide
+        mine = max(scores[p] for p in self.human_seats)
+        best = max((p for p in range(n) if p not in self.human_seats), key=lambda p: scores[p])
+        place = 1 + sum(scores[p] > mine for p in range(n) if p not in self.human_seats)
+        if mine > scores[best]: verdict = f'You win by {mine - scores[best]}.'
+        elif mine == scores[best]: verdict = 'You share first place.'
+        else: verdict = f'{self.seat_name(best)} wins; you are {ORDINALS[place]} of {n}.'
+    return f'Game over: {line}. {verdict}' if self.state.is_over else f'{line}.'
+
+PlaySession.result = _result
 
 def _move_words(variant, move) -> str:
     "A move in plain words: the piece's name and its cells in Pentobi's notation"
@@ -271,91 +274,99 @@ class PlayBoard:
         s = self.session
         return player_color(self.variant, s.state.to_move if s.human_to_move else s.human_seats[0])
 
-    def cell_look(self, r:int, c:int, grid, last:set, starts:dict) -> tuple:
-        "(style, text) of board cell (r, c): its owner's colour, a start point's tint and ring, a dot on the last moves"
-        owner = grid[r, c]
-        color = (player_color(self.variant, owner) if owner >= 0 else
-                 _tint(player_color(self.variant, starts[r, c])) if (r, c) in starts else EMPTY)
-        return self.style('button', button_color=color), '•' if (r, c) in last else '○' if (r, c) in starts else BLANK
+# %% ../nbs/06_play.ipynb #86042cc4
+def _board_cell_look(self:PlayBoard, r:int, c:int, grid, last:set, starts:dict) -> tuple:
+    "(style, text) of board cell (r, c): its owner's colour, a start point's tint and ring, a dot on the last moves"
+    owner = grid[r, c]
+    color = (player_color(self.variant, owner) if owner >= 0 else
+             _tint(player_color(self.variant, starts[r, c])) if (r, c) in starts else EMPTY)
+    return self.style('button', button_color=color), '•' if (r, c) in last else '○' if (r, c) in starts else BLANK
 
-    def _board(self):
-        "The board: a grid of cell buttons, with coordinates as Pentobi shows them (columns a.. from the left, rows 1.. from the bottom)"
-        W, n, px, v = self.W, self.n, self.px, self.variant
-        label_w = 22
-        looks = self._looks()
-        cell_layout = self.layout(width=f'{px}px', height=f'{px}px', padding='0', margin='1px')
-        def cell_button(r, c):
-            name = format_cell(v, r, c)
-            style, text = looks[r][c]
-            b = W.Button(description=text, tooltip=name, layout=cell_layout, style=style, _dom_classes=('blokus-cell', f'blokus-at-{name}'))
-            b.on_click(lambda _: self.click(r, c))
-            return b
-        self.cells = [[cell_button(r, c) for c in range(n)] for r in range(n)]
-        grid = W.GridBox([b for row in self.cells for b in row],
-                         layout=W.Layout(grid_template_columns=f'repeat({n}, {px + 2}px)', grid_gap='0', width=f'{n * (px + 2)}px'))
-        numbers = self.html('<div style="color:#777;font-size:11px;text-align:center">' + ''.join(
-            f'<div style="height:{px + 2}px;line-height:{px + 2}px">{n - r}</div>' for r in range(n)) + '</div>', width=f'{label_w}px', margin='0')
-        letters = self.html(f'<div style="display:flex;margin-left:{label_w}px">' + ''.join(
-            f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>' for c in range(n))
-            + '</div>', margin='0')
-        width = f'{2 * label_w + n * (px + 2) + 4}px'
-        self.score = self.html(width=width, height='24px' if self.P == 2 else '44px', overflow='hidden')   # Classic: two lines
-        middle = W.HBox([numbers, grid, numbers], layout=self.layout(margin='0'))
-        return W.VBox([self.score, letters, middle, letters], layout=W.Layout(width=width, min_width=width, flex='0 0 auto'))
+def _board_grid(self:PlayBoard):
+    "The board: a grid of cell buttons, with coordinates as Pentobi shows them (columns a.. from the left, rows 1.. from the bottom)"
+    W, n, px, v = self.W, self.n, self.px, self.variant
+    label_w = 22
+    looks = self._looks()
+    cell_layout = self.layout(width=f'{px}px', height=f'{px}px', padding='0', margin='1px')
+    def cell_button(r, c):
+        name = format_cell(v, r, c)
+        style, text = looks[r][c]
+        b = W.Button(description=text, tooltip=name, layout=cell_layout, style=style, _dom_classes=('blokus-cell', f'blokus-at-{name}'))
+        b.on_click(lambda _: self.click(r, c))
+        return b
+    self.cells = [[cell_button(r, c) for c in range(n)] for r in range(n)]
+    grid = W.GridBox([b for row in self.cells for b in row],
+                     layout=W.Layout(grid_template_columns=f'repeat({n}, {px + 2}px)', grid_gap='0', width=f'{n * (px + 2)}px'))
+    numbers = self.html('<div style="color:#777;font-size:11px;text-align:center">' + ''.join(
+        f'<div style="height:{px + 2}px;line-height:{px + 2}px">{n - r}</div>' for r in range(n)) + '</div>', width=f'{label_w}px', margin='0')
+    letters = self.html(f'<div style="display:flex;margin-left:{label_w}px">' + ''.join(
+        f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>' for c in range(n))
+        + '</div>', margin='0')
+    width = f'{2 * label_w + n * (px + 2) + 4}px'
+    self.score = self.html(width=width, height='24px' if self.P == 2 else '44px', overflow='hidden')   # Classic: two lines
+    middle = W.HBox([numbers, grid, numbers], layout=self.layout(margin='0'))
+    return W.VBox([self.score, letters, middle, letters], layout=W.Layout(width=width, min_width=width, flex='0 0 auto'))
 
-    def _looks(self):
-        "Every board cell's (style, text) for the position now"
-        s, v = self.session.state, self.variant
-        grid = s.board()
-        marks = {}
-        for p, m in reversed(s.moves):                               # the last move of every side
-            if p not in marks: marks[p] = set(move_cells(v, m))
-        last = set().union(*marks.values()) if marks else set()
-        starts = {(r, c): p for p, (r, c) in enumerate(v.starts) if not s.occ[p]}
-        return [[self.cell_look(r, c, grid, last, starts) for c in range(self.n)] for r in range(self.n)]
+def _board_looks(self:PlayBoard):
+    "Every board cell's (style, text) for the position now"
+    s, v = self.session.state, self.variant
+    grid = s.board()
+    marks = {}
+    for p, m in reversed(s.moves):                               # the last move of every side
+        if p not in marks: marks[p] = set(move_cells(v, m))
+    last = set().union(*marks.values()) if marks else set()
+    starts = {(r, c): p for p, (r, c) in enumerate(v.starts) if not s.occ[p]}
+    return [[self.cell_look(r, c, grid, last, starts) for c in range(self.n)] for r in range(self.n)]
 
-    def _panel(self, strengths):
-        "The side panel: the pieces drawn with their names, the piece in hand, messages, controls"
-        W, session = self.W, self.session
-        panel_w = 7 * 46 + 8
-        self.pieces, self.piece_pictures, tiles = {}, {}, []
-        for p in range(N_PIECES):
-            name = PIECE_NAMES[p]
-            pic = self.html(width='44px', height='42px', margin='0')
-            b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
-                         layout=self.layout(width='44px', height='24px', padding='0', margin='0'), style=self.style('button'),
-                         _dom_classes=('blokus-piece', f'blokus-piece-{name}'))
-            b.on_click(lambda _, p=p: self.pick(p))
-            self.pieces[name], self.piece_pictures[name] = b, pic
-            tiles.append(W.VBox([pic, b], layout=self.layout(width='46px', margin='0 0 10px 0')))
-        pieces = W.VBox([W.HBox(tiles[i:i + 7]) for i in range(0, N_PIECES, 7)], layout=self.layout(width=f'{panel_w}px'))
-        self.preview = self.html(width='84px', height='84px', overflow='hidden')
-        self.controls = {name: W.Button(description=name, layout=self.layout(width='92px'), _dom_classes=('blokus-' + name.replace(' ', '-'),))
-                         for name in ('rotate', 'flip', 'undo', 'new game')}
-        self.message = self.html(classes=('blokus-message',), width=f'{panel_w}px', height='112px', overflow='hidden')
-        base = session.human_seats
-        self.first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
-                                     style={'button_width': '70px', 'description_width': '80px'})
-        self.searches = hasattr(session.opponent, 'config') and hasattr(session.opponent.config, 'simulations')
-        if self.searches:
-            sims = sorted({*strengths, session.opponent.config.simulations})
-            self.strength = W.Dropdown(options=[(f'{s} simulations', s) for s in sims], value=session.opponent.config.simulations,
-                                       description='AI strength', style={'description_width': '80px'}, layout=self.layout(width='240px'))
-        else: self.strength = self.html(f'<div style="margin-left:4px">AI: {session.opponent.name}</div>', width='240px')
-        self.filename = W.Text(value='game.blksgf', layout=self.layout(width='160px'))
-        self.save_button = W.Button(description='save .blksgf', layout=self.layout(width='110px'), _dom_classes=('blokus-save',))
-        c = self.controls
-        c['rotate'].on_click(lambda _: self.turn(session.rotate))
-        c['flip'].on_click(lambda _: self.turn(session.flip))
-        c['undo'].on_click(lambda _: self.turn(session.undo))
-        c['new game'].on_click(self.restart)
-        self.first.observe(self.on_first, 'value')
-        if self.searches: self.strength.observe(self.on_strength, 'value')
-        self.save_button.on_click(self.on_save)
-        return W.VBox([pieces, W.HBox([self.preview, W.VBox([c['rotate'], c['flip']])]), self.message,
-                       W.HBox([c['undo'], c['new game']]), self.first, self.strength, W.HBox([self.filename, self.save_button])],
-                      layout=W.Layout(width=f'{panel_w}px', min_width=f'{panel_w}px', margin='0 0 0 16px', flex='0 0 auto'),
-                      _dom_classes=('blokus-panel',))
+PlayBoard.cell_look = _board_cell_look
+PlayBoard._board = _board_grid
+PlayBoard._looks = _board_looks
+
+# %% ../nbs/06_play.ipynb #6038183d
+def _board_panel(self:PlayBoard, strengths):
+    "The side panel: the pieces drawn with their names, the piece in hand, messages, controls"
+    W, session = self.W, self.session
+    panel_w = 7 * 46 + 8
+    self.pieces, self.piece_pictures, tiles = {}, {}, []
+    for p in range(N_PIECES):
+        name = PIECE_NAMES[p]
+        pic = self.html(width='44px', height='42px', margin='0')
+        b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
+                     layout=self.layout(width='44px', height='24px', padding='0', margin='0'), style=self.style('button'),
+                     _dom_classes=('blokus-piece', f'blokus-piece-{name}'))
+        b.on_click(lambda _, p=p: self.pick(p))
+        self.pieces[name], self.piece_pictures[name] = b, pic
+        tiles.append(W.VBox([pic, b], layout=self.layout(width='46px', margin='0 0 10px 0')))
+    pieces = W.VBox([W.HBox(tiles[i:i + 7]) for i in range(0, N_PIECES, 7)], layout=self.layout(width=f'{panel_w}px'))
+    self.preview = self.html(width='84px', height='84px', overflow='hidden')
+    self.controls = {name: W.Button(description=name, layout=self.layout(width='92px'), _dom_classes=('blokus-' + name.replace(' ', '-'),))
+                     for name in ('rotate', 'flip', 'undo', 'new game')}
+    self.message = self.html(classes=('blokus-message',), width=f'{panel_w}px', height='112px', overflow='hidden')
+    base = session.human_seats
+    self.first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
+                                 style={'button_width': '70px', 'description_width': '80px'})
+    self.searches = hasattr(session.opponent, 'config') and hasattr(session.opponent.config, 'simulations')
+    if self.searches:
+        sims = sorted({*strengths, session.opponent.config.simulations})
+        self.strength = W.Dropdown(options=[(f'{s} simulations', s) for s in sims], value=session.opponent.config.simulations,
+                                   description='AI strength', style={'description_width': '80px'}, layout=self.layout(width='240px'))
+    else: self.strength = self.html(f'<div style="margin-left:4px">AI: {session.opponent.name}</div>', width='240px')
+    self.filename = W.Text(value='game.blksgf', layout=self.layout(width='160px'))
+    self.save_button = W.Button(description='save .blksgf', layout=self.layout(width='110px'), _dom_classes=('blokus-save',))
+    c = self.controls
+    c['rotate'].on_click(lambda _: self.turn(session.rotate))
+    c['flip'].on_click(lambda _: self.turn(session.flip))
+    c['undo'].on_click(lambda _: self.turn(session.undo))
+    c['new game'].on_click(self.restart)
+    self.first.observe(self.on_first, 'value')
+    if self.searches: self.strength.observe(self.on_strength, 'value')
+    self.save_button.on_click(self.on_save)
+    return W.VBox([pieces, W.HBox([self.preview, W.VBox([c['rotate'], c['flip']])]), self.message,
+                   W.HBox([c['undo'], c['new game']]), self.first, self.strength, W.HBox([self.filename, self.save_button])],
+                  layout=W.Layout(width=f'{panel_w}px', min_width=f'{panel_w}px', margin='0 0 0 16px', flex='0 0 auto'),
+                  _dom_classes=('blokus-panel',))
+
+PlayBoard._panel = _board_panel
 
 # %% ../nbs/06_play.ipynb #b88f33db
 def _board_redraw(self:PlayBoard):
