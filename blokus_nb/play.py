@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['COLOR_NAMES', 'ORDINALS', 'BLANK', 'USED', 'PlaySession', 'default_opponent', 'PlayBoard', 'play']
+__all__ = ['COLOR_NAMES', 'ORDINALS', 'BLANK', 'USED', 'PlaySession', 'default_opponent', 'PlayBoard', 'board_fit_css', 'play']
 
 # %% ../nbs/06_play.ipynb #0befdf54
 import re, threading
@@ -274,6 +274,14 @@ class PlayBoard:
         s = self.session
         return player_color(self.variant, s.state.to_move if s.human_to_move else s.human_seats[0])
 
+# %% ../nbs/06_play.ipynb #f961486b
+def board_fit_css(width:int) -> str:
+    "A `<style>` that zooms a board `width` pixels wide (CSS class blokus-board-WIDTH) to fit a narrower play widget, in 5% steps down to 50%"
+    rules = ['.blokus-play { container-type: inline-size; }']
+    for pct in range(95, 45, -5):       # wider queries first: the narrowest matching one comes last and wins
+        rules.append(f'@container (max-width: {(width * (pct + 5) + 99) // 100}px) {{ .blokus-board-{width} {{ zoom: {pct / 100:g}; }} }}')
+    return '<style>' + '\n'.join(rules) + '</style>'
+
 # %% ../nbs/06_play.ipynb #86042cc4
 def _board_cell_look(self:PlayBoard, r:int, c:int, grid, last:set, starts:dict) -> tuple:
     "(style, text) of board cell (r, c): its owner's colour, a start point's tint and ring, a dot on the last moves"
@@ -302,10 +310,13 @@ def _board_grid(self:PlayBoard):
     letters = self.html(f'<div style="display:flex;margin-left:{label_w}px">' + ''.join(
         f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>' for c in range(n))
         + '</div>', margin='0')
-    width = f'{2 * label_w + n * (px + 2) + 4}px'
+    board_w = 2 * label_w + n * (px + 2) + 4
+    width = f'{board_w}px'
     self.score = self.html(width=width, height='24px' if self.P == 2 else '44px', overflow='hidden')   # Classic: two lines
     middle = W.HBox([numbers, grid, numbers], layout=self.layout(margin='0'))
-    return W.VBox([self.score, letters, middle, letters], layout=W.Layout(width=width, min_width=width, flex='0 0 auto'))
+    fit = self.html(board_fit_css(board_w), display='none')      # shrinks the board in a narrow output
+    return W.VBox([self.score, letters, middle, letters, fit], layout=W.Layout(width=width, min_width=width, flex='0 0 auto'),
+                  _dom_classes=('blokus-board', f'blokus-board-{board_w}'))
 
 def _board_looks(self:PlayBoard):
     "Every board cell's (style, text) for the position now"

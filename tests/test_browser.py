@@ -327,6 +327,8 @@ def check_board(page, fe:Frontend):
     assert board.count() == 1
     page.locator('.blokus-play .blokus-cell').nth(14 * 14 - 1).wait_for(state='attached', timeout=30_000)
     assert page.locator('.blokus-play .blokus-cell').count() == 14 * 14
+    cell = page.locator('.blokus-play .blokus-cell').first.bounding_box()     # a wide window: the board at its full size (28-pixel cells)
+    assert abs(cell['width'] - 28) < 1 and abs(cell['height'] - 28) < 1, cell
 
 
 def play_two_moves(page, fe:Frontend, shot:str):
@@ -380,6 +382,31 @@ def check_panel_fits(page, fe:Frontend, width:int=1024):
     finally: page.set_viewport_size(size)
 
 
+BOARD_FIT = """() => { const play = document.querySelector('.blokus-play');
+  const out = play && play.closest('.jp-OutputArea-output, .output_subarea');
+  if (!out) return null;
+  const cells = Array.from(play.querySelectorAll('.blokus-cell')).map(c => c.getBoundingClientRect().right);
+  return {cells_right: Math.max(...cells), output_right: out.getBoundingClientRect().right}; }"""
+
+def check_board_fits(page, fe:Frontend, width:int=800):
+    """In a `width`-pixel window, with JupyterLab's file browser open beside the notebook (about 370 pixels of output), every
+    column of the board is on screen inside the output: the board shrinks to fit rather than hide columns behind a scrollbar"""
+    size = page.viewport_size
+    left_was_collapsed = fe is LAB and page.evaluate('() => window.jupyterapp.shell.leftCollapsed')
+    if fe is LAB: page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
+    page.set_viewport_size({'width': width, 'height': size['height']})
+    try:
+        fits = f'(() => {{ const f = ({BOARD_FIT})(); return f && f.cells_right <= f.output_right + 1; }})()'
+        try: page.wait_for_function(fits, timeout=10_000)          # the layout follows the window
+        except Exception: pass
+        fit = page.evaluate(BOARD_FIT)
+        page.locator('.blokus-play').first.screenshot(path=str(ARTIFACTS / f'{fe.name}_board_{width}px_file_browser.png'))
+        assert fit and fit['cells_right'] <= fit['output_right'] + 1, f'{fe.name}: in a {width}-pixel window the board is cut off: {fit}'
+    finally:
+        if left_was_collapsed: page.evaluate('() => window.jupyterapp.shell.collapseLeft()')
+        page.set_viewport_size(size)
+
+
 def test_widgets_render(colab):
     """Every widget of the Colab notebook renders (no widget error on the page or in the browser console); the dashboard is one
     picture redrawn in place, between the self-play plan and the iteration's log line; the play board is there.
@@ -390,6 +417,7 @@ def test_widgets_render(colab):
     check_dashboard(page, fe, 'dashboard' if fe is LAB else 'classic_dashboard')
     check_board(page, fe)
     check_panel_fits(page, fe, 800)      # a half-screen window: Duo's board and panel side by side need about 820 pixels of output
+    check_board_fits(page, fe, 800)      # and with JupyterLab's file browser open too: the board shrinks to the output's width
 
 
 def test_two_moves(colab):

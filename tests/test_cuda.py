@@ -1,4 +1,4 @@
-"""The GPU path, tested on a real CUDA device (issue 15); every CUDA test is skipped, with its reason, where there is none.
+"""The GPU path, tested on a real CUDA device; every CUDA test is skipped, with its reason, where there is none.
 
 Plain pytest, no nbdev, fastcore or ipywidgets: the GPU machines have Python with torch (CUDA), numpy, matplotlib, tqdm,
 pytest and numba only, and run the package from the working tree:
