@@ -226,13 +226,21 @@ class ArenaResult:
         seconds, moves = self.thinking[side]
         return seconds / moves if moves else 0.0
 
+    def by_first_move(self) -> dict:
+        "A's points and games where A's side moved first (it holds colour 0) and where it did not: 'as_first', 'as_second'"
+        split = {'as_first': {'points': 0.0, 'games': 0}, 'as_second': {'points': 0.0, 'games': 0}}
+        for (_, mine), diff in zip(self.games, self.score_diffs):
+            side = split['as_first' if 0 in mine else 'as_second']
+            side['points'] += 1.0 if diff > 0 else 0.5 if diff == 0 else 0.0; side['games'] += 1
+        return split
+
     def summary(self) -> dict:
         "The figures as a plain dict (for logs and JSON)"
         lo, hi = self.ci95
         return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'seating': self.seating, 'games': self.n, 'wins': self.wins,
                 'draws': self.draws, 'losses': self.losses, 'score': round(self.score, 4),
                 'ci95': [round(lo, 4), round(hi, 4)], 'distinct_games': self.distinct_games, 'mean_score_diff': round(self.mean_score_diff, 2),
-                'mean_points': round(self.mean_points, 2), 'mean_place': round(self.mean_place, 3),
+                'mean_points': round(self.mean_points, 2), 'mean_place': round(self.mean_place, 3), **self.by_first_move(),
                 'seconds_per_move_a': round(self.seconds_per_move('a'), 4), 'seconds_per_move_b': round(self.seconds_per_move('b'), 4)}
 
     def __str__(self):

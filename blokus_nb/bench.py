@@ -540,7 +540,7 @@ def _parser():
     import argparse
     from blokus_nb.train import PRESETS as TRAIN_PRESETS
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench', description='Benchmarks for blokus_nb.',
-                                     epilog='python -m blokus_nb.bench strength PLAYER --help: the ladder against Pentobi; equal-time LEVEL --help: the match at equal time per move (see blokus_nb.strength)')
+                                     epilog='python -m blokus_nb.bench strength PLAYER --help: the ladder against Pentobi; equal-time LEVEL --help: the match at equal time per move; build-pentobi --help: building Pentobi (see blokus_nb.strength)')
     parser.add_argument('which', nargs='+', choices=list(BENCHMARKS), help='benchmarks to run')
     parser.add_argument('--variants', default=None,
                         help='comma-separated variants (default: duo,classic for engine, duo for the others)')
@@ -560,12 +560,12 @@ def _parser():
 
 # %% ../nbs/90_bench.ipynb #cd630ef5
 def main(argv=None):
-    "Run the benchmarks named on the command line and print one JSON object per line (`strength` and `equal-time` have command lines of their own)"
+    "Run the benchmarks named on the command line and print one JSON object per line (`strength`, `equal-time` and `build-pentobi` have command lines of their own)"
     from pathlib import Path
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] in (['strength'], ['equal-time']):  # against Pentobi: the ladder (strength PLAYER) or the match at equal time (equal-time LEVEL)
-        from blokus_nb.strength import main as strength_main, equal_time_main
-        status = (strength_main if argv[0] == 'strength' else equal_time_main)(argv[1:])
+    if argv[:1] in (['strength'], ['equal-time'], ['build-pentobi']):   # Pentobi: the ladder, the match at equal time, building the engine
+        from blokus_nb.strength import main as strength_main, equal_time_main, build_pentobi_main
+        status = {'strength': strength_main, 'equal-time': equal_time_main, 'build-pentobi': build_pentobi_main}[argv[0]](argv[1:])
         if status: sys.exit(status)
         return
     parser = _parser()

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'EQUAL_TIME_OPENINGS', 'level_rating',
-           'pentobi_game', 'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command', 'fake_pentobi',
-           'EnginePool', 'pentobi_pool', 'expected_score', 'fit_rating', 'pentobi_ladder', 'equal_time_match',
-           'parse_levels', 'main', 'equal_time_main']
+__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'PENTOBI_REPOSITORY', 'EQUAL_TIME_OPENINGS',
+           'level_rating', 'pentobi_game', 'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command',
+           'fake_pentobi', 'build_pentobi', 'EnginePool', 'pentobi_pool', 'expected_score', 'fit_rating',
+           'pentobi_ladder', 'equal_time_match', 'parse_levels', 'main', 'equal_time_main', 'build_pentobi_main']
 
 # %% ../nbs/08_strength.ipynb #ee806f42
-import argparse, json, math, os, shutil, stat, sys, threading, time
+import argparse, json, math, os, shlex, shutil, stat, subprocess, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from .engine import get_variant, TEAM_GAME, save_sgf
@@ -41,9 +41,10 @@ def pentobi_game(variant, seating:str='teams') -> str:
     return PENTOBI_GAMES[get_variant(variant).name, seating]
 
 # %% ../nbs/08_strength.ipynb #f131c10e
-PENTOBI_HELP = ("Pentobi's GTP engine (pentobi-gtp) is needed for this and was not found. It is not on PyPI: build it from "
-                "Pentobi's source (https://github.com/enz/pentobi) as its INSTALL.md describes, with the GTP interface on "
-                "(PENTOBI_BUILD_GTP=ON; the GUI can stay off), then set PENTOBI_GTP=/path/to/pentobi-gtp or pass --pentobi PATH. "
+PENTOBI_HELP = ("Pentobi's GTP engine (pentobi-gtp) is needed for this and was not found. It is not on PyPI: "
+                "python -m blokus_nb.bench build-pentobi builds it from Pentobi's source (https://github.com/enz/pentobi; it needs CMake "
+                "and a C++ compiler) and prints the PENTOBI_GTP and PENTOBI_BOOKS to set; or build it as Pentobi's INSTALL.md describes, "
+                "with the GTP interface on, then set PENTOBI_GTP=/path/to/pentobi-gtp or pass --pentobi PATH. "
                 "Optionally set PENTOBI_BOOKS to the source's opening_books folder so that it plays with its opening books.")
 
 class PentobiNotFound(FileNotFoundError):
@@ -95,6 +96,43 @@ main(['--player', 'random' if a.level == '1' else 'greedy', '--variant', {{'clas
 ''')
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return str(script)
+
+# %% ../nbs/08_strength.ipynb #d6c70c48
+PENTOBI_REPOSITORY = 'https://github.com/enz/pentobi'
+
+def _run_logged(cmd:list, log, what:str):
+    "Run `cmd`, appending its output to the open file `log`; a failure raises `RuntimeError` with `what` and the output's last lines"
+    log.write(f'$ {" ".join(map(str, cmd))}\n'); log.flush()
+    try: done = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    except OSError as e: raise RuntimeError(f'{what} could not start: {e}') from None
+    log.write(done.stdout); log.flush()
+    if done.returncode:
+        tail = ' | '.join(line for line in done.stdout.strip().splitlines()[-6:])
+        raise RuntimeError(f'{what} failed (exit {done.returncode}; the whole output is in {log.name}): {tail}')
+
+def build_pentobi(source=None, # Pentobi's source folder; None: clone PENTOBI_REPOSITORY into `dest`/source (reused when there)
+                  dest=None, # where the clone, the build and build.log go; None: ~/.cache/blokus_nb/pentobi
+                  jobs:int=None) -> dict: # parallel compile jobs; None: every core
+    "Build Pentobi's GTP engine with CMake (GUI off, GTP on); returns {'PENTOBI_GTP': the engine, 'PENTOBI_BOOKS': its opening books}"
+    dest = Path(dest or Path.home() / '.cache' / 'blokus_nb' / 'pentobi').expanduser().resolve()
+    if shutil.which('cmake') is None: raise RuntimeError('CMake is needed to build Pentobi and was not found: pip install cmake, or apt-get install cmake')
+    dest.mkdir(parents=True, exist_ok=True)
+    with open(dest / 'build.log', 'a') as log:
+        if source is None:
+            source = dest / 'source'
+            if not (source / 'CMakeLists.txt').is_file():
+                if shutil.which('git') is None: raise RuntimeError(f'git is needed to fetch Pentobi from {PENTOBI_REPOSITORY}; or pass the folder of its source')
+                _run_logged(['git', 'clone', '--depth', '1', PENTOBI_REPOSITORY, source], log, f'git clone {PENTOBI_REPOSITORY}')
+        source = Path(source).expanduser().resolve()
+        if not (source / 'CMakeLists.txt').is_file() or not (source / 'pentobi_gtp').is_dir():
+            raise ValueError(f"{source} is not Pentobi's source: it needs CMakeLists.txt and the pentobi_gtp folder ({PENTOBI_REPOSITORY})")
+        build = dest / 'build'
+        _run_logged(['cmake', '-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '-DPENTOBI_BUILD_GUI=OFF', '-DPENTOBI_BUILD_GTP=ON'],
+                    log, "configuring Pentobi's build (cmake)")
+        _run_logged(['cmake', '--build', build, '--target', 'pentobi-gtp', '-j', str(jobs or os.cpu_count() or 1)], log, 'building pentobi-gtp')
+    engine = build / 'pentobi_gtp' / 'pentobi-gtp'
+    if not engine.is_file(): raise RuntimeError(f'the build finished but made no {engine} (see {dest / "build.log"})')
+    return {'PENTOBI_GTP': str(engine), 'PENTOBI_BOOKS': str(source / 'opening_books')}
 
 # %% ../nbs/08_strength.ipynb #6e5e094d
 class EnginePool(Player):
@@ -219,6 +257,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
         lo, hi = r.ci95
         line = {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating, 'pentobi_game': game,
                 'level': level, 'level_rating': level_rating(v, level), 'games': r.n, 'wins': r.wins, 'draws': r.draws, 'losses': r.losses, 'score': round(r.score, 4),
+                **r.by_first_move(),     # as first player and as second: the second player's games are the harder half
                 'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2), 'mean_points': round(r.mean_points, 2),
                 **({'mean_place': round(r.mean_place, 3), 'opponents': opponents} if opponents > 1 else {}),
                 'distinct_games': r.distinct_games, 'simulations': simulations if getattr(me, 'config', None) is not None else None, 'book': book is not None,
@@ -364,6 +403,25 @@ def equal_time_main(argv=None) -> int:
         return 2
     return 0
 
+# %% ../nbs/08_strength.ipynb #3bfa54fc
+def build_pentobi_main(argv=None) -> int:
+    "The command line of `build_pentobi`: prints `export PENTOBI_GTP=…` and `export PENTOBI_BOOKS=…`; returns the exit status"
+    parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench build-pentobi',
+                                     description="Build Pentobi's GTP engine with CMake (GUI off, GTP on) and print the settings that point this package at it.")
+    parser.add_argument('--source', default=None, help=f"Pentobi's source folder (default: clone {PENTOBI_REPOSITORY})")
+    parser.add_argument('--dest', default=None, help='where the clone, the build and build.log go (default ~/.cache/blokus_nb/pentobi)')
+    parser.add_argument('--jobs', type=int, default=None, help='parallel compile jobs (default: every core)')
+    args = parser.parse_args(argv)
+    try:
+        if args.jobs is not None and args.jobs < 1: raise ValueError(f'--jobs must be >= 1, got {args.jobs}')
+        built = build_pentobi(args.source, args.dest, args.jobs)
+    except (ValueError, RuntimeError) as e:
+        print(f'{parser.prog}: error: {e}', file=sys.stderr)
+        return 2
+    for name, value in built.items(): print(f'export {name}={shlex.quote(value)}')
+    return 0
+
 # %% ../nbs/08_strength.ipynb #af4622a8
 if __name__ == '__main__' and 'get_ipython' not in globals():
-    sys.exit(equal_time_main(sys.argv[2:]) if sys.argv[1:2] == ['equal-time'] else main())
+    commands = {'equal-time': equal_time_main, 'build-pentobi': build_pentobi_main}
+    sys.exit(commands[sys.argv[1]](sys.argv[2:]) if sys.argv[1:2] and sys.argv[1] in commands else main())

@@ -56,6 +56,8 @@ CASES = [  # (module, arguments, what the error line must mention)
     ('bench', ['equal-time', '12'], 'Pentobi level'),
     ('bench', ['equal-time', '7', '--games', '0'], 'games must be an integer >= 1, got 0'),
     ('bench', ['equal-time', '7', '--pentobi', '{tmp}/no-pentobi'], '({tmp}/no-pentobi) is not an executable file'),
+    ('bench', ['build-pentobi', '--source', '{tmp}'], "is not Pentobi's source: it needs CMakeLists.txt and the pentobi_gtp folder"),
+    ('bench', ['build-pentobi', '--jobs', '0'], '--jobs must be >= 1, got 0'),
     ('gtp', ['--player', 'alphago'], "unknown player 'alphago'"),
     ('gtp', ['--variant', 'hexagon'], "invalid choice: 'hexagon'"),
     ('gtp', ['--checkpoint', '{tmp}/no-such-net.pt'], 'no such checkpoint: {tmp}/no-such-net.pt'),
