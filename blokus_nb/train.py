@@ -19,7 +19,7 @@ __all__ = ['TENSORBOARD_INSTALL_HINT', 'PRESETS', 'CLASSIC_NOISE_PLIES', 'VARIAN
            'Learner', 'initial_net', 'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision',
            'grad_scaler', 'MetricsFile', 'iteration_line', 'metric_sinks', 'iteration_metrics', 'budget_fraction',
            'search_config', 'open_pool', 'Terminated', 'RunHistory', 'terminate_as_interrupt', 'last_saved', 'main',
-           'write_tensorboard', 'cli']
+           'checkpoint_without_buffer', 'write_tensorboard', 'cli']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -776,6 +776,19 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
         _log(f'[train] interrupted ({history.interrupted}); workers stopped; ' + (f'iteration {last + 1} is the last one saved in {run.run_dir}'
              if last is not None else 'no iteration was complete'), True)
     return history
+
+# %% ../nbs/04_train.ipynb #335093c3
+def checkpoint_without_buffer(src, # a training checkpoint
+                              dest, # where to write the smaller copy: e.g. a new run folder's checkpoints/ckpt_NNNNN.pt
+                              overwrite:bool=False) -> Path:
+    "Copy checkpoint `src` to `dest` with an empty replay buffer (same capacity and variant), atomically; returns `dest`"
+    dest = Path(dest)
+    if dest.exists() and not overwrite: raise FileExistsError(f'{dest} exists; pass overwrite=True to replace it')
+    ck = load_checkpoint(src)
+    buf = ck['buffer']
+    ck['buffer'] = ReplayBuffer(buf['capacity'], buf['variant']).state_dict() | {'total_added': buf['total_added']}
+    atomic_torch_save(ck, dest)
+    return dest
 
 # %% ../nbs/04_train.ipynb #3e4af8bf
 _TB_WRITERS = {}   # run directory -> [its SummaryWriter, the last iteration written] (one writer per run and process)
