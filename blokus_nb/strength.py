@@ -9,7 +9,8 @@ from __future__ import annotations
 __all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'PENTOBI_REPOSITORY', 'EQUAL_TIME_OPENINGS',
            'level_rating', 'pentobi_game', 'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command',
            'fake_pentobi', 'build_pentobi', 'EnginePool', 'pentobi_pool', 'expected_score', 'fit_rating',
-           'pentobi_ladder', 'equal_time_match', 'parse_levels', 'main', 'equal_time_main', 'build_pentobi_main']
+           'pentobi_ladder', 'equal_time_match', 'parse_levels', 'print_json_lines', 'main', 'equal_time_main',
+           'build_pentobi_main']
 
 # %% ../nbs/08_strength.ipynb #ee806f42
 import argparse, json, math, os, shlex, shutil, stat, subprocess, sys, threading, time
@@ -337,6 +338,15 @@ def parse_levels(text:str) -> list:
     if not out: raise ValueError(f"levels must look like 1-5 or 1,3,5, got {text!r}")
     return out
 
+def print_json_lines(prog:str, lines) -> int:
+    "Print each dict of the iterable `lines` as a JSON line; a bad value, a missing file or a failing engine is one line on stderr: the exit status (0 or 2)"
+    try:
+        for line in lines: print(json.dumps(line), flush=True)
+    except (ValueError, FileNotFoundError, GTPError) as e:
+        print(f'{prog}: error: {e}', file=sys.stderr)
+        return 2
+    return 0
+
 def main(argv=None) -> int:
     "The command line: a ladder of matches against Pentobi, one JSON line per level and one for the rating; returns the exit status"
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench strength',
@@ -359,20 +369,16 @@ def main(argv=None) -> int:
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
                         help=f"the player proves two-sided endgames exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only)")
     args = parser.parse_args(argv)
-    try:
+    def ladder():
         levels = parse_levels(args.levels)
         for name, value, low in (('--games', args.games, 1), ('--simulations', args.simulations, 0), ('--engines', args.engines, 1),
                                  ('--opening-plies', args.opening_plies, 0), ('--gumbel-actions', args.gumbel_actions, 0),
                                  ('--endgame-nodes', args.endgame_nodes, 0)):
             if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
-        for line in pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed, args.pentobi,
-                                   args.books, args.engines, args.opening_plies, args.gumbel_actions, args.stop_below, args.sgf_dir,
-                                   seating=args.seating, endgame_nodes=args.endgame_nodes):
-            print(json.dumps(line), flush=True)
-    except (ValueError, FileNotFoundError, GTPError) as e:
-        print(f'{parser.prog}: error: {e}', file=sys.stderr)
-        return 2
-    return 0
+        yield from pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed, args.pentobi,
+                                  args.books, args.engines, args.opening_plies, args.gumbel_actions, args.stop_below, args.sgf_dir,
+                                  seating=args.seating, endgame_nodes=args.endgame_nodes)
+    return print_json_lines(parser.prog, ladder())
 
 # %% ../nbs/08_strength.ipynb #f2614039
 def equal_time_main(argv=None) -> int:
@@ -394,14 +400,8 @@ def equal_time_main(argv=None) -> int:
     parser.add_argument('--sgf-dir', default=None, help='save every game here as gameNN-ours-first.blksgf or gameNN-pentobi-first.blksgf')
     args = parser.parse_args(ours)
     engine = [sys.executable, '-m', 'blokus_nb.gtp', *engine_args]
-    try:
-        for line in equal_time_match(args.level, args.games, args.first, engine, args.variant, args.opening, args.pentobi, args.books,
-                                     args.sgf_dir):
-            print(json.dumps(line), flush=True)
-    except (ValueError, FileNotFoundError, GTPError) as e:
-        print(f'{parser.prog}: error: {e}', file=sys.stderr)
-        return 2
-    return 0
+    return print_json_lines(parser.prog, equal_time_match(args.level, args.games, args.first, engine, args.variant, args.opening,
+                                                          args.pentobi, args.books, args.sgf_dir))
 
 # %% ../nbs/08_strength.ipynb #3bfa54fc
 def build_pentobi_main(argv=None) -> int:

@@ -367,19 +367,26 @@ PANEL_FIT = """() => { const panel = document.querySelector('.blokus-play .bloku
   const p = panel.getBoundingClientRect(), o = out.getBoundingClientRect();
   return {panel_right: p.right, output_right: o.right, scroll_width: out.scrollWidth, client_width: out.clientWidth}; }"""
 
-def check_panel_fits(page, fe:Frontend, width:int=1024):
-    "In a `width`-pixel window the play board's side panel is whole on screen (it goes below the board), not behind a scrollbar"
+def layout_at_width(page, width:int, measure:str, holds:str, shot:Path) -> dict:
+    """In a `width`-pixel window: wait (up to 10 s) until JavaScript condition `holds` on `f`, what `measure` returns, is true
+    (the layout follows the window), screenshot the play widget to `shot`, and return the measure; the window's size is restored after"""
     size = page.viewport_size
     page.set_viewport_size({'width': width, 'height': size['height']})
     try:
-        fits = f'(() => {{ const f = ({PANEL_FIT})(); return f && f.panel_right <= f.output_right + 1 && f.scroll_width <= f.client_width + 1; }})()'
-        try: page.wait_for_function(fits, timeout=10_000)          # the layout follows the window
-        except Exception: pass
-        fit = page.evaluate(PANEL_FIT)
-        page.locator('.blokus-play').first.screenshot(path=str(ARTIFACTS / f'{fe.name}_board_{width}px.png'))
-        assert fit and fit['panel_right'] <= fit['output_right'] + 1 and fit['scroll_width'] <= fit['client_width'] + 1, \
-            f'{fe.name}: in a {width}-pixel window the side panel is cut off: {fit}'
+        try: page.wait_for_function(f'(() => {{ const f = ({measure})(); return !!f && ({holds}); }})()', timeout=10_000)
+        except Exception: pass                                      # the assertion below reports what was measured
+        fit = page.evaluate(measure)
+        page.locator('.blokus-play').first.screenshot(path=str(shot))
+        return fit
     finally: page.set_viewport_size(size)
+
+
+def check_panel_fits(page, fe:Frontend, width:int=1024):
+    "In a `width`-pixel window the play board's side panel is whole on screen (it goes below the board), not behind a scrollbar"
+    fit = layout_at_width(page, width, PANEL_FIT, 'f.panel_right <= f.output_right + 1 && f.scroll_width <= f.client_width + 1',
+                          ARTIFACTS / f'{fe.name}_board_{width}px.png')
+    assert fit and fit['panel_right'] <= fit['output_right'] + 1 and fit['scroll_width'] <= fit['client_width'] + 1, \
+        f'{fe.name}: in a {width}-pixel window the side panel is cut off: {fit}'
 
 
 BOARD_FIT = """() => { const play = document.querySelector('.blokus-play');
@@ -391,20 +398,14 @@ BOARD_FIT = """() => { const play = document.querySelector('.blokus-play');
 def check_board_fits(page, fe:Frontend, width:int=800):
     """In a `width`-pixel window, with JupyterLab's file browser open beside the notebook (about 370 pixels of output), every
     column of the board is on screen inside the output: the board shrinks to fit rather than hide columns behind a scrollbar"""
-    size = page.viewport_size
     left_was_collapsed = fe is LAB and page.evaluate('() => window.jupyterapp.shell.leftCollapsed')
     if fe is LAB: page.evaluate("() => window.jupyterapp.commands.execute('filebrowser:activate')")
-    page.set_viewport_size({'width': width, 'height': size['height']})
     try:
-        fits = f'(() => {{ const f = ({BOARD_FIT})(); return f && f.cells_right <= f.output_right + 1; }})()'
-        try: page.wait_for_function(fits, timeout=10_000)          # the layout follows the window
-        except Exception: pass
-        fit = page.evaluate(BOARD_FIT)
-        page.locator('.blokus-play').first.screenshot(path=str(ARTIFACTS / f'{fe.name}_board_{width}px_file_browser.png'))
+        fit = layout_at_width(page, width, BOARD_FIT, 'f.cells_right <= f.output_right + 1',
+                              ARTIFACTS / f'{fe.name}_board_{width}px_file_browser.png')
         assert fit and fit['cells_right'] <= fit['output_right'] + 1, f'{fe.name}: in a {width}-pixel window the board is cut off: {fit}'
     finally:
         if left_was_collapsed: page.evaluate('() => window.jupyterapp.shell.collapseLeft()')
-        page.set_viewport_size(size)
 
 
 def test_widgets_render(colab):
