@@ -5,6 +5,7 @@
 # %% ../nbs/90_bench.ipynb #48e582ff
 from __future__ import annotations
 import contextlib, json, math, os, platform, random, statistics, sys, time
+from collections import deque
 import numpy as np
 from .engine import (VARIANTS, new_game, generate_moves, batch_legal_actions, random_game, get_variant,
                               encode_batch)
@@ -109,7 +110,13 @@ def bench_nn(variant:str='duo', sizes=('tiny', 'small', 'large'), batch_sizes=(1
     return out
 
 # %% ../nbs/90_bench.ipynb #6510fa1c
-class _TimedNetEvaluator:
+class _AnswersAtOnce:
+    """`submit` and `collect` of the search's `Evaluator` protocol, for the evaluators here, which answer at once (this module imports
+    the search, and torch with it, only inside the benchmarks that need them, so its evaluators cannot subclass `Evaluator`)"""
+    def submit(self, leaves): self.__dict__.setdefault('_answers', deque()).append(self.evaluate_leaves(leaves))
+    def collect(self): return self._answers.popleft()
+
+class _TimedNetEvaluator(_AnswersAtOnce):
     "`predict` split into engine time (legal moves, encoding) and network time (forward, legal softmax)"
     def __init__(self, net, bf16:bool=False):
         self.net, self.bf16, self.calls, self.positions, self.engine_s, self.net_s = net, bf16, 0, 0, 0.0, 0.0
@@ -180,7 +187,7 @@ def bench_search(variant:str='duo', games=None, size:str='small', simulations:in
     return out
 
 # %% ../nbs/90_bench.ipynb #ee9b2a15
-class _FreeEvaluator:
+class _FreeEvaluator(_AnswersAtOnce):
     "Everything an evaluation costs but the network: batched legal moves, planes, uniform priors, zero values"
     def __init__(self): self.calls, self.positions, self.seconds = 0, 0, 0.0
 

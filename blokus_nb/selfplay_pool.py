@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 from .engine import get_variant, encode_batch, batch_legal_actions, n_planes, valid_symmetries, outcome_from_scores
 from .net import (BlokusNet, Evaluation, net_state, net_from_state, values_to_absolute, values_to_mover,
                            device_precision, as_precision, submit_rows, PRECISIONS)
-from .mcts import (ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay, selfplay_overlapped, compile_search,
+from .mcts import (Evaluator, ask_evaluator, SearchConfig, NetEvaluator, GameRecord, selfplay, selfplay_overlapped, compile_search,
                             leaves_of)
 
 # %% ../nbs/03_selfplay_pool.ipynb #5c2e14df
@@ -141,7 +141,7 @@ def plan_selfplay(num_workers:int=None, force_cpu:bool=False, mode:str=None, gpu
 # %% ../nbs/03_selfplay_pool.ipynb #79680407
 _EVAL = b'E'   # first byte of an evaluation request; a pickled message starts with b'\x80'
 
-class RemoteEvaluator:
+class RemoteEvaluator(Evaluator):
     "Worker side of the inference server: a search's leaves go out compact (`Leaves.rows`) as raw bytes, priors and values come back as raw bytes"
     def __init__(self, conn, variant):
         v = get_variant(variant)
@@ -190,7 +190,7 @@ def _decode_request(data:bytes, n_players:int, size:int) -> tuple:
 # %% ../nbs/03_selfplay_pool.ipynb #6fefbb9e
 HEARTBEAT_S = 20.0   # a busy worker says it is alive at least this often (the pool's stall_timeout counts silence)
 
-class _OrphanGuard:
+class _OrphanGuard(Evaluator):
     "Wraps an evaluator: exit at once if the parent is gone (killed, crashed); send a heartbeat every HEARTBEAT_S"
     def __init__(self, evaluator, parent_pid:int, conn):
         self.evaluator, self.parent_pid, self.conn, self.last = evaluator, parent_pid, conn, time.monotonic()

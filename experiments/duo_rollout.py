@@ -68,7 +68,7 @@ class RolloutEvaluator(NetEvaluator):
         f, v = leaves._forest, leaves.variant
         t, B, P = v._batch, len(leaves), v.n_players
         out, occ, hands = np.zeros((B, P)), np.zeros((B, P, v.size), np.uint32), np.zeros((B, P), np.int64)
-        _playout_outcomes(f.occ, f.ni, np.asarray(leaves._nodes, np.int64), P, v.size, t.otab, t.offs, t.starts, t.piece_sizes,
+        _playout_outcomes(f.nodes.occ, f.nodes.ints, np.asarray(leaves._nodes, np.int64), P, v.size, t.otab, t.offs, t.starts, t.piece_sizes,
                           int(self.rng.integers(2**31)), out, occ, hands, max_plies)
         return (out, occ, hands) if ends else out
 
