@@ -63,7 +63,7 @@ def _gumbel_roots(trees:list, config:SearchConfig, add_noise:list, simulations) 
     return GumbelRoots.of(scores, config.gumbel_actions, simulations, config.gumbel_c_visit, config.gumbel_c_scale)
 
 # %% ../nbs/02d_search.ipynb #e61c9f50
-def _expand(forest:_Forest, trees:list, pending:np.ndarray, walks:Walks, vl:float, teams:bool=False):
+def _expand(forest:_Forest, trees:list, pending:np.ndarray, walks:Walks, virtual_loss:float, teams:bool=False):
     """Ask (by yielding them) about the leaves of the walks `pending` in one batch, expand them (jitter from each leaf's tree's
     generator) and back their values up; `teams`: each colour's value is the mean of its own and its partner's (1 and 3, 2 and 4)"""
     ev = yield forest.leaves(walks.leaf[pending])
@@ -72,8 +72,8 @@ def _expand(forest:_Forest, trees:list, pending:np.ndarray, walks:Walks, vl:floa
     jitter = _jitter(trees, walks.tree[pending].tolist(), np.diff(ev.offsets).tolist())
     forest.reserve(edges=len(ev.actions))
     forest.n_edges = _expand_backup(tuple(forest.nodes), tuple(forest.edges), tuple(walks), pending, np.asarray(ev.actions, np.int64),
-                                    np.asarray(ev.offsets, np.int64), np.asarray(ev.priors, np.float64), values, jitter, vl,
-                                    forest.n_edges)
+                                    np.asarray(ev.offsets, np.int64), np.asarray(ev.priors, np.float64), values, jitter,
+                                    virtual_loss, forest.n_edges)
 
 def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
     "Tie-breaking jitter for new nodes with `counts` edges, each drawn from its tree's generator (`which`), in order"
@@ -116,9 +116,10 @@ def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False
         for t, z in zip(trees, noise):
             if z and not config.gumbel_actions: _add_root_noise(t, config)
             else: f.nodes.ints[t.node, NOISY] = 0
-        per_tree, vl = config.leaves_per_game, (config.virtual_loss if config.leaves_per_game > 1 else 0.0)
+        per_tree, virtual_loss = config.leaves_per_game, (config.virtual_loss if config.leaves_per_game > 1 else 0.0)
         walks = Walks.empty(int(np.minimum(per_tree, left).sum()), 21 * f.variant.n_players + 2)   # a path: at most every move left
-        fixed = tuple(f.rules), tuple(walks), tuple(gumbel), tuple(RoundPlan(per_tree, config.c_puct, vl, config.teams))
+        plan = RoundPlan(per_tree, config.c_puct, virtual_loss, config.teams)
+        fixed = tuple(f.rules), tuple(walks), tuple(gumbel), tuple(plan)             # plain tuples for the kernels (see `tree`)
         rounds = 0
         while left.any() and not (rounds and deadline is not None and time.perf_counter() >= deadline):
             rounds += 1
@@ -126,7 +127,7 @@ def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False
             f.stamp += 1
             k, f.n_nodes = _select_round(tuple(f.nodes), tuple(f.edges), *fixed, roots, left, f.n_nodes, f.stamp)
             pending = np.flatnonzero(walks.kind[:k] == LEAF_NEW)
-            if len(pending): yield from _expand(f, trees, pending, walks, vl, config.teams)
+            if len(pending): yield from _expand(f, trees, pending, walks, virtual_loss, config.teams)
         return [_search_result(t, j, config, gumbel) for j, t in enumerate(trees)]
 
 def _search_result(tree:SearchTree, j:int, config:SearchConfig, gumbel:GumbelRoots) -> SearchResult:

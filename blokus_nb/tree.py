@@ -283,9 +283,9 @@ class NodeView:
 def _node_stats(f:_Forest, i:int, copy:bool=True) -> NodeStats:
     "Expanded node `i`'s statistics: copies, or views of the forest's arrays (`copy=False`)"
     s0, n = f.nodes.ints[i, ESTART], f.nodes.ints[i, ECOUNT]
-    ef, actions = f.edges.floats[:, s0:s0 + n], f.edges.ints[ACTION, s0:s0 + n]
-    if copy: ef, actions = ef.copy(), actions.copy()
-    return NodeStats(actions, ef[PRIOR], ef[EN], ef[EW], f.nodes.floats[i, 1:].copy(), int(f.nodes.ints[i, TO_MOVE]))
+    floats, actions = f.edges.floats[:, s0:s0 + n], f.edges.ints[ACTION, s0:s0 + n]
+    if copy: floats, actions = floats.copy(), actions.copy()
+    return NodeStats(actions, floats[PRIOR], floats[EN], floats[EW], f.nodes.floats[i, 1:].copy(), int(f.nodes.ints[i, TO_MOVE]))
 
 # %% ../nbs/02b_tree.ipynb #0f4f15fc
 class SearchTree:
@@ -365,26 +365,29 @@ def _new_child(nodes:Nodes, rules:Rules, parent:int, action:int, i:int, teams:bo
 
 # %% ../nbs/02b_tree.ipynb #ce547fb0
 @njit(cache=True, nogil=True)
-def _backup(nodes:Nodes, edges:Edges, walks:Walks, k:int, value:np.ndarray, vl:float):
-    "Add a simulation's value vector along walk k's path, removing its virtual loss `vl`"
+def _backup(nodes:Nodes, edges:Edges, walks:Walks, k:int, value:np.ndarray, virtual_loss:float):
+    "Add a simulation's value vector along walk k's path, taking back the walk's `virtual_loss` (visits, each a loss, added on the way down)"
     for d in range(walks.length[k]):
         node, e = walks.nodes[k, d], walks.edges[k, d]
-        edges.floats[EN, e] += 1 - vl
-        edges.floats[EW, e] += value[nodes.ints[node, TO_MOVE]] + vl
-        nodes.floats[node, VISITS] += 1 - vl
+        edges.floats[EN, e] += 1 - virtual_loss
+        edges.floats[EW, e] += value[nodes.ints[node, TO_MOVE]] + virtual_loss
+        nodes.floats[node, VISITS] += 1 - virtual_loss
 
 @njit(cache=True, nogil=True)
-def _undo_virtual_loss(nodes:Nodes, edges:Edges, walks:Walks, k:int, vl:float):
-    "Remove walk k's virtual loss `vl` from its path"
+def _undo_virtual_loss(nodes:Nodes, edges:Edges, walks:Walks, k:int, virtual_loss:float):
+    "Take walk k's `virtual_loss` back from its path (a walk that ended on a leaf already pending)"
     for d in range(walks.length[k]):
-        edges.floats[EN, walks.edges[k, d]] -= vl; edges.floats[EW, walks.edges[k, d]] += vl; nodes.floats[walks.nodes[k, d], VISITS] -= vl
+        node, e = walks.nodes[k, d], walks.edges[k, d]
+        edges.floats[EN, e] -= virtual_loss
+        edges.floats[EW, e] += virtual_loss
+        nodes.floats[node, VISITS] -= virtual_loss
 
 # %% ../nbs/02b_tree.ipynb #19ee1c76
 @njit(cache=True, nogil=True)
 def _walk(nodes:Nodes, edges:Edges, rules:Rules, walks:Walks, k:int, root:int, first:int, plan:RoundPlan, n_nodes:int) -> int:
     """Walk k from `root` down to a leaf, entering the root's child `first` (PUCT's pick when < 0), with virtual loss, making the
     child where an edge has none (node `n_nodes`, then the next); records the path in `walks`; returns the nodes in use"""
-    node, d, vl = root, 0, plan.virtual_loss
+    node, d, virtual_loss = root, 0, plan.virtual_loss
     while nodes.ints[node, ESTART] >= 0 and not nodes.ints[node, TERMINAL]:
         s0, n = nodes.ints[node, ESTART], nodes.ints[node, ECOUNT]
         if first >= 0:
@@ -394,8 +397,10 @@ def _walk(nodes:Nodes, edges:Edges, rules:Rules, walks:Walks, k:int, root:int, f
             i = _puct_pick(edges.floats[EW, s0:s0 + n], edges.floats[EN, s0:s0 + n], prior, edges.floats[JITTER, s0:s0 + n],
                            plan.c_puct * np.sqrt(max(nodes.floats[node, VISITS], 1.0)), nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
         e = s0 + i
-        if vl != 0:
-            edges.floats[EN, e] += vl; edges.floats[EW, e] -= vl; nodes.floats[node, VISITS] += vl
+        if virtual_loss != 0:
+            edges.floats[EN, e] += virtual_loss
+            edges.floats[EW, e] -= virtual_loss
+            nodes.floats[node, VISITS] += virtual_loss
         walks.nodes[k, d], walks.edges[k, d] = node, e
         d += 1
         child = edges.ints[CHILD, e]
@@ -422,8 +427,8 @@ def _select_round(nodes, edges, rules, walks, gumbel, plan, roots, left, n_nodes
             left[g] -= 1
             root, first = roots[g], -1
             if gumbel.active:
-                r0, rn = nodes.ints[root, ESTART], nodes.ints[root, ECOUNT]
-                first = _gumbel_next(gumbel, g, edges.floats[EW, r0:r0 + rn], edges.floats[EN, r0:r0 + rn], edges.floats[PRIOR, r0:r0 + rn],
+                r0, r1 = nodes.ints[root, ESTART], nodes.ints[root, ESTART] + nodes.ints[root, ECOUNT]
+                first = _gumbel_next(gumbel, g, edges.floats[EW, r0:r1], edges.floats[EN, r0:r1], edges.floats[PRIOR, r0:r1],
                                      nodes.floats[root, 1 + nodes.ints[root, TO_MOVE]])
             n_nodes = _walk(nodes, edges, rules, walks, k, root, first, plan, n_nodes)
             walks.tree[k] = g
@@ -442,10 +447,10 @@ def _select_round(nodes, edges, rules, walks, gumbel, plan, roots, left, n_nodes
 
 # %% ../nbs/02b_tree.ipynb #42a515c2
 @njit(cache=True, nogil=True)
-def _expand_backup(nodes, edges, walks, pending, actions, offsets, priors, values, jitter, vl, n_edges):
-    """Give the leaves of the walks `pending` their edges (`actions`, `priors` (CSR by `offsets`), `jitter`) and `values`, then back
-    each value up its walk's path, removing virtual loss `vl`; return the edges in use. `nodes`, `edges`, `walks`: plain tuples of
-    `Nodes`, `Edges`, `Walks`"""
+def _expand_backup(nodes, edges, walks, pending, actions, offsets, priors, values, jitter, virtual_loss, n_edges):
+    """Give the leaves of the walks `pending` their edges (`actions`, `priors` (CSR by `offsets`), `jitter`) and `values`, then
+    back each value up its walk's path, taking back the walk's `virtual_loss`; return the edges in use. `nodes`, `edges`, `walks`:
+    plain tuples of `Nodes`, `Edges`, `Walks`"""
     nodes, edges, walks = Nodes(*nodes), Edges(*edges), Walks(*walks)
     for j in range(len(pending)):
         node = walks.leaf[pending[j]]
@@ -458,5 +463,5 @@ def _expand_backup(nodes, edges, walks, pending, actions, offsets, priors, value
         nodes.floats[node, 1:] = values[j]
         n_edges += n
     for j in range(len(pending)):
-        _backup(nodes, edges, walks, pending[j], values[j], vl)
+        _backup(nodes, edges, walks, pending[j], values[j], virtual_loss)
     return n_edges
