@@ -18,7 +18,7 @@ from .tree import (TO_MOVE, DONE, MONO, TERMINAL, ESTART, ECOUNT, NOISY, STAMP, 
                             NOISY_PRIOR, JITTER, EN, EW, LEAF_NEW, LEAF_TERMINAL, LEAF_PENDING, Nodes, Edges, Rules, Walks, RoundPlan,
                             new_forest, borrowed_forests, NodeView, SearchTree, Leaves, leaves_of, _Forest, _FORESTS, _SPARE_FORESTS,
                             _SPARE_LOCK, _forest, _rules, _compact, _leaf_rows, _node_stats, _new_child, _backup, _undo_virtual_loss,
-                            _walk, _select_round, _expand_backup)
+                            _select_round, _expand_backup)
 from .evaluators import Evaluator, ask_evaluator, NetEvaluator, UniformEvaluator, InstantEvaluator, _check_evaluator
 from .search import (SearchResult, run_steps, search, search_steps, choose_move, _root_stats, _add_root_noise, _gumbel_roots,
                               _expand, _jitter, _search_result)

@@ -384,65 +384,55 @@ def _undo_virtual_loss(nodes:Nodes, edges:Edges, walks:Walks, k:int, virtual_los
 
 # %% ../nbs/02b_tree.ipynb #19ee1c76
 @njit(cache=True, nogil=True)
-def _walk(nodes:Nodes, edges:Edges, rules:Rules, walks:Walks, k:int, root:int, first:int, plan:RoundPlan, n_nodes:int) -> int:
-    """Walk k from `root` down to a leaf, entering the root's child `first` (PUCT's pick when < 0), with virtual loss, making the
-    child where an edge has none (node `n_nodes`, then the next); records the path in `walks`; returns the nodes in use"""
-    node, d, virtual_loss = root, 0, plan.virtual_loss
-    while nodes.ints[node, ESTART] >= 0 and not nodes.ints[node, TERMINAL]:
-        s0, n = nodes.ints[node, ESTART], nodes.ints[node, ECOUNT]
-        if first >= 0:
-            i, first = first, -1
-        else:
-            prior = edges.floats[NOISY_PRIOR, s0:s0 + n] if nodes.ints[node, NOISY] else edges.floats[PRIOR, s0:s0 + n]
-            i = _puct_pick(edges.floats[EW, s0:s0 + n], edges.floats[EN, s0:s0 + n], prior, edges.floats[JITTER, s0:s0 + n],
-                           plan.c_puct * np.sqrt(max(nodes.floats[node, VISITS], 1.0)), nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
-        e = s0 + i
-        if virtual_loss != 0:
-            edges.floats[EN, e] += virtual_loss
-            edges.floats[EW, e] -= virtual_loss
-            nodes.floats[node, VISITS] += virtual_loss
-        walks.nodes[k, d], walks.edges[k, d] = node, e
-        d += 1
-        child = edges.ints[CHILD, e]
-        if child < 0:
-            child = n_nodes
-            n_nodes += 1
-            _new_child(nodes, rules, node, edges.ints[ACTION, e], child, plan.teams)
-            edges.ints[CHILD, e] = child
-        node = child
-    walks.length[k], walks.leaf[k] = d, node
-    return n_nodes
-
-@njit(cache=True, nogil=True)
 def _select_round(nodes, edges, rules, walks, gumbel, plan, roots, left, n_nodes, stamp):
-    """One round of every tree: `min(plan.walks_per_tree, left[g])` walks from tree g's root to a leaf (`_walk`; a Gumbel root's
-    pick first), each leaf sorted into new, terminal (backed up here, after all walks) or already pending this round (its virtual
-    loss undone at once). `nodes` ... `plan`: plain tuples of `Nodes`, `Edges`, `Rules`, `Walks`, `GumbelRoots`, `RoundPlan`;
-    `left`: simulations each tree has left (decremented); `stamp`: this round's number. Returns (walks, nodes in use)."""
+    """One round of every tree: `min(plan.walks_per_tree, left[g])` walks from tree g's root down to a leaf (a Gumbel root's pick
+    first, then PUCT's), with virtual loss, making the child where an edge has none; each leaf sorted into new, terminal (backed
+    up here, after all walks) or already pending this round (its virtual loss undone at once). `nodes` ... `plan`: plain tuples
+    of `Nodes`, `Edges`, `Rules`, `Walks`, `GumbelRoots`, `RoundPlan`; `left`: simulations each tree has left (decremented);
+    `stamp`: this round's number. Returns (walks, nodes in use)."""
     nodes, edges, rules, walks = Nodes(*nodes), Edges(*edges), Rules(*rules), Walks(*walks)
     gumbel, plan = GumbelRoots(*gumbel), RoundPlan(*plan)
-    k = 0
+    loss, k = plan.virtual_loss, 0
     for g in range(len(roots)):
         for _ in range(min(plan.walks_per_tree, left[g])):
             left[g] -= 1
-            root, first = roots[g], -1
+            node, d, first = roots[g], 0, -1
             if gumbel.active:
-                r0, r1 = nodes.ints[root, ESTART], nodes.ints[root, ESTART] + nodes.ints[root, ECOUNT]
+                r0, r1 = nodes.ints[node, ESTART], nodes.ints[node, ESTART] + nodes.ints[node, ECOUNT]
                 first = _gumbel_next(gumbel, g, edges.floats[EW, r0:r1], edges.floats[EN, r0:r1], edges.floats[PRIOR, r0:r1],
-                                     nodes.floats[root, 1 + nodes.ints[root, TO_MOVE]])
-            n_nodes = _walk(nodes, edges, rules, walks, k, root, first, plan, n_nodes)
-            walks.tree[k] = g
-            leaf = walks.leaf[k]
-            if nodes.ints[leaf, TERMINAL]: walks.kind[k] = LEAF_TERMINAL
-            elif nodes.ints[leaf, STAMP] == stamp:
+                                     nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
+            while nodes.ints[node, ESTART] >= 0 and not nodes.ints[node, TERMINAL]:   # the walk (inline: a call per walk cost 5% here)
+                s0, n = nodes.ints[node, ESTART], nodes.ints[node, ECOUNT]
+                if first >= 0:
+                    i, first = first, -1
+                else:
+                    prior = edges.floats[NOISY_PRIOR, s0:s0 + n] if nodes.ints[node, NOISY] else edges.floats[PRIOR, s0:s0 + n]
+                    i = _puct_pick(edges.floats[EW, s0:s0 + n], edges.floats[EN, s0:s0 + n], prior, edges.floats[JITTER, s0:s0 + n],
+                                   plan.c_puct * np.sqrt(max(nodes.floats[node, VISITS], 1.0)),
+                                   nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
+                e = s0 + i
+                if loss != 0:
+                    edges.floats[EN, e] += loss; edges.floats[EW, e] -= loss; nodes.floats[node, VISITS] += loss
+                walks.nodes[k, d], walks.edges[k, d] = node, e
+                d += 1
+                child = edges.ints[CHILD, e]
+                if child < 0:
+                    child = n_nodes
+                    n_nodes += 1
+                    _new_child(nodes, rules, node, edges.ints[ACTION, e], child, plan.teams)
+                    edges.ints[CHILD, e] = child
+                node = child
+            walks.length[k], walks.leaf[k], walks.tree[k] = d, node, g
+            if nodes.ints[node, TERMINAL]: walks.kind[k] = LEAF_TERMINAL
+            elif nodes.ints[node, STAMP] == stamp:
                 walks.kind[k] = LEAF_PENDING
-                _undo_virtual_loss(nodes, edges, walks, k, plan.virtual_loss)
+                _undo_virtual_loss(nodes, edges, walks, k, loss)
             else:
                 walks.kind[k] = LEAF_NEW
-                nodes.ints[leaf, STAMP] = stamp
+                nodes.ints[node, STAMP] = stamp
             k += 1
     for j in range(k):
-        if walks.kind[j] == LEAF_TERMINAL: _backup(nodes, edges, walks, j, nodes.floats[walks.leaf[j], 1:], plan.virtual_loss)
+        if walks.kind[j] == LEAF_TERMINAL: _backup(nodes, edges, walks, j, nodes.floats[walks.leaf[j], 1:], loss)
     return k, n_nodes
 
 # %% ../nbs/02b_tree.ipynb #42a515c2
