@@ -11,8 +11,12 @@ from .engine import State, PIECE_SIZES, move_piece
 __all__ = ['ENDGAME_NODES', 'ENDGAME_MAX_MOVES', 'EndgameSolution', 'solve_endgame']
 
 # %% ../nbs/02f_endgame.ipynb #70db749c
-ENDGAME_NODES = 30_000   # the exact endgame solver's budget for one move: positions it may visit (about 0.4 s in plain Python on a 2-core CPU); 0: off
-ENDGAME_MAX_MOVES = {'duo': 40, 'classic': 15}   # players try it only when the mover has at most this many legal moves (larger endgames exceed the budget, and trying costs time)
+# the exact endgame solver's budget for one move: positions it may visit (about 0.4 s in plain Python on a 2-core
+# CPU); 0: off
+ENDGAME_NODES = 30_000
+# players try it only when the mover has at most this many legal moves (larger endgames exceed the budget, and trying
+# costs time)
+ENDGAME_MAX_MOVES = {'duo': 40, 'classic': 15}
 
 class EndgameSolution(NamedTuple):
     "What `solve_endgame` proved about a position"
@@ -27,7 +31,8 @@ def _largest_first(state:State) -> list:
 
 def _alphabeta(state:State, alpha:int, beta:int, table:dict, budget:list) -> int:
     "Side 0's result from `state` under best play: exact inside (alpha, beta), else a bound beyond it (fail-soft)"
-    if state.is_over: return int(state.outcome(teams=True)[0])   # side 0's result: Duo's first player, or colours 1 and 3 together
+    # side 0's result: Duo's first player, or colours 1 and 3 together
+    if state.is_over: return int(state.outcome(teams=True)[0])
     budget[0] -= 1
     if budget[0] < 0: raise _OutOfNodes
     key = state.key()
@@ -50,10 +55,12 @@ def _alphabeta(state:State, alpha:int, beta:int, table:dict, budget:list) -> int
     return best
 
 def solve_endgame(state:State, max_nodes:int=ENDGAME_NODES, teams:bool=False) -> EndgameSolution:
-    "Prove the mover's result under best play and the moves that keep it; `None` when that takes more than `max_nodes` positions"
+    ("Prove the mover's result under best play and the moves that keep it; "
+     "`None` when that takes more than `max_nodes` positions")
     if state.is_over: raise ValueError('the game is over: there is no move to solve')
     if state.variant.n_players != 2 and not teams:
-        raise ValueError(f'solve_endgame plays two sides: Duo, or Classic two a side (teams=True); {state.variant.name} has {state.variant.n_players} players each for themselves')
+        raise ValueError(f'solve_endgame plays two sides: Duo, or Classic two a side (teams=True); '
+                         f'{state.variant.name} has {state.variant.n_players} players each for themselves')
     if max_nodes < 1: raise ValueError(f'max_nodes must be >= 1, got {max_nodes!r}')
     budget, table = [max_nodes], {}
     sign = 1 if state.to_move % 2 == 0 else -1      # side 0's results, seen from the mover's side
@@ -61,7 +68,8 @@ def solve_endgame(state:State, max_nodes:int=ENDGAME_NODES, teams:bool=False) ->
         value = _alphabeta(state, -2, 2, table, budget)
         moves = _largest_first(state)
         if sign * value > -1:                        # a win or a draw: keep the moves that hold it (a null window each)
-            moves = [m for m in moves if (_alphabeta(state.play(m), value - 1, value, table, budget) >= value if sign > 0
-                                          else _alphabeta(state.play(m), value, value + 1, table, budget) <= value)]
+            moves = [m for m in moves
+                     if (_alphabeta(state.play(m), value - 1, value, table, budget) >= value if sign > 0
+                         else _alphabeta(state.play(m), value, value + 1, table, budget) <= value)]
     except _OutOfNodes: return None
     return EndgameSolution(sign * value, tuple(moves), max_nodes - budget[0])

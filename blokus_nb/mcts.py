@@ -12,24 +12,29 @@ __all__ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'E
            'EndgameSolution', 'solve_endgame', 'selfplay_overlapped']
 
 # %% ../nbs/02g_mcts.ipynb #cb59d7ed
-from .selection import (GUMBEL_ACTIONS, SearchConfig, halving_schedule, NodeStats, completed_q, q_bonus, improved_policy,
-                                 GumbelRoots, _puct_pick, _v_mix, _completed_q, _q_bonus, _gumbel_pick, _gumbel_next)
-from .tree import (TO_MOVE, DONE, MONO, TERMINAL, ESTART, ECOUNT, NOISY, STAMP, HANDS, VISITS, ACTION, CHILD, PRIOR,
-                            NOISY_PRIOR, JITTER, EN, EW, LEAF_NEW, LEAF_TERMINAL, LEAF_PENDING, Nodes, Edges, Rules, Walks, RoundPlan,
-                            new_forest, borrowed_forests, NodeView, SearchTree, Leaves, leaves_of, _Forest, _FORESTS, _SPARE_FORESTS,
-                            _SPARE_LOCK, _forest, _rules, _compact, _leaf_rows, _node_stats, _new_child, _backup, _undo_virtual_loss,
-                            _select_round, _expand_backup)
-from .evaluators import Evaluator, ask_evaluator, NetEvaluator, UniformEvaluator, InstantEvaluator, _check_evaluator
-from .search import (SearchResult, run_steps, search, search_steps, choose_move, _root_stats, _add_root_noise, _gumbel_roots,
-                              _expand, _jitter, _search_result)
-from .selfplay import (GameRecord, game_seed, selfplay, selfplay_steps, compile_search, selfplay_overlapped, _gumbel_noise,
-                                _PlanesReadingEvaluator, _compiled_variants)
-from .endgame import ENDGAME_NODES, ENDGAME_MAX_MOVES, EndgameSolution, solve_endgame, _OutOfNodes, _largest_first, _alphabeta
+from .selection import (GUMBEL_ACTIONS, SearchConfig, halving_schedule, NodeStats, completed_q, q_bonus,
+                                 improved_policy, GumbelRoots, _puct_pick, _v_mix, _completed_q, _q_bonus, _gumbel_pick,
+                                 _gumbel_next)
+from .tree import (TO_MOVE, DONE, MONO, TERMINAL, ESTART, ECOUNT, NOISY, STAMP, HANDS, VISITS, ACTION, CHILD,
+                            PRIOR, NOISY_PRIOR, JITTER, EN, EW, LEAF_NEW, LEAF_TERMINAL, LEAF_PENDING, Nodes, Edges,
+                            Rules, Walks, RoundPlan, new_forest, borrowed_forests, NodeView, SearchTree, Leaves,
+                            leaves_of, _Forest, _FORESTS, _SPARE_FORESTS, _SPARE_LOCK, _forest, _rules, _compact,
+                            _leaf_rows, _node_stats, _new_child, _backup, _undo_virtual_loss, _select_round,
+                            _expand_backup)
+from .evaluators import (Evaluator, ask_evaluator, NetEvaluator, UniformEvaluator, InstantEvaluator,
+                                  _check_evaluator)
+from .search import (SearchResult, run_steps, search, search_steps, choose_move, _root_stats, _add_root_noise,
+                              _gumbel_roots, _expand, _jitter, _search_result)
+from .selfplay import (GameRecord, game_seed, selfplay, selfplay_steps, compile_search, selfplay_overlapped,
+                                _gumbel_noise, _PlanesReadingEvaluator, _compiled_variants)
+from .endgame import (ENDGAME_NODES, ENDGAME_MAX_MOVES, EndgameSolution, solve_endgame, _OutOfNodes,
+                               _largest_first, _alphabeta)
 
 # %% ../nbs/02g_mcts.ipynb #6b9e1376
-_all_ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS', 'VISITS', 'ACTION',
-         'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'ENDGAME_NODES', 'ENDGAME_MAX_MOVES', 'SearchConfig', 'Evaluator',
-         'NetEvaluator', 'UniformEvaluator', 'halving_schedule', 'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'new_forest',
-         'borrowed_forests', 'NodeView', 'SearchTree', 'SearchResult', 'Leaves', 'leaves_of', 'ask_evaluator', 'run_steps', 'search',
-         'search_steps', 'InstantEvaluator', 'choose_move', 'GameRecord', 'game_seed', 'selfplay', 'selfplay_steps', 'compile_search',
+_all_ = ['GUMBEL_ACTIONS', 'TO_MOVE', 'DONE', 'MONO', 'TERMINAL', 'ESTART', 'ECOUNT', 'NOISY', 'STAMP', 'HANDS',
+         'VISITS', 'ACTION', 'CHILD', 'PRIOR', 'NOISY_PRIOR', 'JITTER', 'EN', 'EW', 'ENDGAME_NODES',
+         'ENDGAME_MAX_MOVES', 'SearchConfig', 'Evaluator', 'NetEvaluator', 'UniformEvaluator', 'halving_schedule',
+         'NodeStats', 'completed_q', 'q_bonus', 'improved_policy', 'new_forest', 'borrowed_forests', 'NodeView',
+         'SearchTree', 'SearchResult', 'Leaves', 'leaves_of', 'ask_evaluator', 'run_steps', 'search', 'search_steps',
+         'InstantEvaluator', 'choose_move', 'GameRecord', 'game_seed', 'selfplay', 'selfplay_steps', 'compile_search',
          'EndgameSolution', 'solve_endgame', 'selfplay_overlapped']

@@ -9,8 +9,8 @@ from typing import NamedTuple
 import numpy as np
 from .engine import State, action_to_move
 from .selection import SearchConfig, NodeStats, GumbelRoots, improved_policy
-from .tree import (ESTART, ECOUNT, NOISY, TERMINAL, PRIOR, NOISY_PRIOR, JITTER, LEAF_NEW, SearchTree, Walks, RoundPlan,
-                            _Forest, _node_stats, _select_round, _expand_backup)
+from .tree import (ESTART, ECOUNT, NOISY, TERMINAL, PRIOR, NOISY_PRIOR, JITTER, LEAF_NEW, SearchTree, Walks,
+                            RoundPlan, _Forest, _node_stats, _select_round, _expand_backup)
 from .evaluators import Evaluator, ask_evaluator, _check_evaluator
 
 # %% auto #0
@@ -23,21 +23,23 @@ class SearchResult(NamedTuple):
     visits:np.ndarray    # visit count of each action
     priors:np.ndarray    # the evaluator's priors (without noise)
     q:np.ndarray         # mean value of each action for the player to move (unvisited: the root's own value)
-    value:float          # the root's mean value for the player to move (the evaluator's value when nothing was simulated)
+    value:float          # the root's mean value for the player to move (the evaluator's when nothing was simulated)
     net_value:np.ndarray # the evaluator's value vector of the root (engine player order)
     target:np.ndarray=None  # Gumbel root: the improved policy softmax(log prior + sigma(completed Q)); None for PUCT
     choice:int=None         # Gumbel root: index of the action sequential halving chose; None for PUCT
 
     @property
     def policy(self) -> np.ndarray:
-        "The training target: the Gumbel root's improved policy, else visit shares (the priors when there were no simulations)"
+        ("The training target: the Gumbel root's improved policy, else visit shares (the priors when there were no "
+         "simulations)")
         if self.target is not None: return self.target
         total = self.visits.sum()
         return self.visits / total if total > 0 else self.priors
 
 # %% ../nbs/02d_search.ipynb #38f349d6
 def _root_stats(tree:SearchTree, copy:bool=True) -> NodeStats:
-    "The root's statistics: copies, or views of the forest's arrays (`copy=False`, valid until the next search or tree change)"
+    ("The root's statistics: copies, or views of the forest's arrays (`copy=False`, "
+     "valid until the next search or tree change)")
     return _node_stats(tree.forest, tree.node, copy)
 
 def _add_root_noise(tree:SearchTree, config:SearchConfig):
@@ -48,32 +50,36 @@ def _add_root_noise(tree:SearchTree, config:SearchConfig):
     if config.dirichlet_fraction <= 0 or n < 2: return
     alpha = config.dirichlet_alpha or 10.0 / n
     noise = tree.rng.dirichlet(np.full(n, alpha))
-    edges.floats[NOISY_PRIOR, s0:s0 + n] = (1 - config.dirichlet_fraction) * edges.floats[PRIOR, s0:s0 + n] + config.dirichlet_fraction * noise
+    edges.floats[NOISY_PRIOR, s0:s0 + n] = ((1 - config.dirichlet_fraction) * edges.floats[PRIOR, s0:s0 + n]
+                                            + config.dirichlet_fraction * noise)
     nodes.ints[root, NOISY] = 1
 
 def _gumbel_roots(trees:list, config:SearchConfig, add_noise:list, simulations) -> GumbelRoots:
-    "The Gumbel roots of a search's trees: each root action scored g + logits + its jitter, g drawn from its tree's generator when `add_noise`"
+    ("The Gumbel roots of a search's trees: each root action scored g + logits + its jitter, "
+     "g drawn from its tree's generator when `add_noise`")
     scores = []
     for t, z in zip(trees, add_noise):
         r = _root_stats(t, copy=False)
         n = len(r.actions)
         noise = t.rng.gumbel(size=n) if z else np.zeros(n)
         jitter = t.forest.edges.floats[JITTER, t.forest.nodes.ints[t.node, ESTART]:][:n]
-        scores.append(noise + np.log(np.maximum(r.prior, 1e-30)) + jitter)        # g + logits (jitter: exact ties at random)
+        # g + logits (jitter: exact ties at random)
+        scores.append(noise + np.log(np.maximum(r.prior, 1e-30)) + jitter)
     return GumbelRoots.of(scores, config.gumbel_actions, simulations, config.gumbel_c_visit, config.gumbel_c_scale)
 
 # %% ../nbs/02d_search.ipynb #e61c9f50
 def _expand(forest:_Forest, trees:list, pending:np.ndarray, walks:Walks, virtual_loss:float, teams:bool=False):
-    """Ask (by yielding them) about the leaves of the walks `pending` in one batch, expand them (jitter from each leaf's tree's
-    generator) and back their values up; `teams`: each colour's value is the mean of its own and its partner's (1 and 3, 2 and 4)"""
+    """Ask (by yielding them) about the leaves of the walks `pending` in one batch, expand them (jitter from each leaf's
+    tree's generator) and back their values up; `teams`: each colour's value is the mean of its own and its partner's (1
+    and 3, 2 and 4)"""
     ev = yield forest.leaves(walks.leaf[pending])
     values = np.asarray(ev.values, np.float64)
     if teams and values.shape[1] == 4: values = (values + values[:, [2, 3, 0, 1]]) / 2
     jitter = _jitter(trees, walks.tree[pending].tolist(), np.diff(ev.offsets).tolist())
     forest.reserve(edges=len(ev.actions))
-    forest.n_edges = _expand_backup(tuple(forest.nodes), tuple(forest.edges), tuple(walks), pending, np.asarray(ev.actions, np.int64),
-                                    np.asarray(ev.offsets, np.int64), np.asarray(ev.priors, np.float64), values, jitter,
-                                    virtual_loss, forest.n_edges)
+    forest.n_edges = _expand_backup(tuple(forest.nodes), tuple(forest.edges), tuple(walks), pending,
+                                    np.asarray(ev.actions, np.int64), np.asarray(ev.offsets, np.int64),
+                                    np.asarray(ev.priors, np.float64), values, jitter, virtual_loss, forest.n_edges)
 
 def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
     "Tie-breaking jitter for new nodes with `counts` edges, each drawn from its tree's generator (`which`), in order"
@@ -81,7 +87,8 @@ def _jitter(trees:list, which:list, counts:list) -> np.ndarray:
 
 # %% ../nbs/02d_search.ipynb #67f6c8a7
 def run_steps(steps, evaluator:Evaluator):
-    "Drive a generator of search steps (`search_steps`, `selfplay_steps`): answer each `Leaves` it yields with `evaluator`; its return value"
+    ("Drive a generator of search steps (`search_steps`, `selfplay_steps`): "
+     "answer each `Leaves` it yields with `evaluator`; its return value")
     _check_evaluator(evaluator)
     try:
         leaves = next(steps)
@@ -91,23 +98,29 @@ def run_steps(steps, evaluator:Evaluator):
 
 def search(trees:list, evaluator:Evaluator, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None,
            deadline:float=None) -> list:
-    """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult` per tree.
-    `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in the root's
-    action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`. `deadline` (a
-    `time.perf_counter()` value): no new round starts after it, so the search may end with fewer simulations (at least one round)."""
+    """Run `config.simulations` simulations in every tree, evaluating leaves of all trees together; one `SearchResult`
+    per tree. `add_noise` (one bool, or one per tree): Dirichlet noise in the root priors (PUCT root) or Gumbel noise in
+    the root's action sampling (Gumbel root). `simulations` (one count per tree) overrides `config.simulations`.
+    `deadline` (a `time.perf_counter()` value): no new round starts after it, so the search may end with fewer
+    simulations (at least one round)."""
     return run_steps(search_steps(trees, config, add_noise, simulations, deadline), evaluator)
 
 # %% ../nbs/02d_search.ipynb #87ed8f79
-def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None, deadline:float=None):
-    "`search` as a generator: it yields the `Leaves` of each round, is sent their `Evaluation`, and returns the `SearchResult`s"
+def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False, simulations:list=None,
+                 deadline:float=None):
+    ("`search` as a generator: it yields the `Leaves` of each round, is sent their `Evaluation`, "
+     "and returns the `SearchResult`s")
     if not trees: return []
     f = trees[0].forest
     if any(t.forest is not f for t in trees): raise ValueError('search needs trees that share one forest (one variant)')
     noise = list(add_noise) if isinstance(add_noise, (list, tuple)) else [add_noise] * len(trees)
-    left = np.array([config.simulations] * len(trees) if simulations is None else [int(n) for n in simulations], np.int64)
-    if len(noise) != len(trees) or len(left) != len(trees): raise ValueError('add_noise and simulations need one entry per tree')
+    left = np.array([config.simulations] * len(trees) if simulations is None else [int(n) for n in simulations],
+                    np.int64)
+    if len(noise) != len(trees) or len(left) != len(trees):
+        raise ValueError('add_noise and simulations need one entry per tree')
     with f.lock:
-        if any(f.nodes.ints[t.node, TERMINAL] for t in trees): raise ValueError('search needs positions where the game is not over')
+        if any(f.nodes.ints[t.node, TERMINAL] for t in trees):
+            raise ValueError('search needs positions where the game is not over')
         f.tidy()
         roots = np.array([t.node for t in trees], np.int64)
         fresh = np.flatnonzero(f.nodes.ints[roots, ESTART] < 0)
@@ -117,9 +130,11 @@ def search_steps(trees:list, config:SearchConfig=SearchConfig(), add_noise=False
             if z and not config.gumbel_actions: _add_root_noise(t, config)
             else: f.nodes.ints[t.node, NOISY] = 0
         per_tree, virtual_loss = config.leaves_per_game, (config.virtual_loss if config.leaves_per_game > 1 else 0.0)
-        walks = Walks.empty(int(np.minimum(per_tree, left).sum()), 21 * f.variant.n_players + 2)   # a path: at most every move left
+        # a path: at most every move left
+        walks = Walks.empty(int(np.minimum(per_tree, left).sum()), 21 * f.variant.n_players + 2)
         plan = RoundPlan(per_tree, config.c_puct, virtual_loss, config.teams)
-        fixed = tuple(f.rules), tuple(walks), tuple(gumbel), tuple(plan)             # plain tuples for the kernels (see `tree`)
+        # plain tuples for the kernels (see `tree`)
+        fixed = tuple(f.rules), tuple(walks), tuple(gumbel), tuple(plan)
         rounds = 0
         while left.any() and not (rounds and deadline is not None and time.perf_counter() >= deadline):
             rounds += 1
@@ -141,7 +156,8 @@ def _search_result(tree:SearchTree, j:int, config:SearchConfig, gumbel:GumbelRoo
 
 # %% ../nbs/02d_search.ipynb #57923e65
 def choose_move(state:State, result:SearchResult, config:SearchConfig, rng:np.random.Generator) -> int:
-    "The move to play from `result`: a Gumbel root's choice; else sampled with temperature early in the game, else the most visited"
+    ("The move to play from `result`: a Gumbel root's choice; else sampled with temperature early in the game, "
+     "else the most visited")
     if result.choice is not None: return action_to_move(state.variant, result.actions[result.choice])
     weights = result.visits if result.visits.sum() > 0 else result.priors
     if state.ply < config.temperature_plies and config.temperature > 0:

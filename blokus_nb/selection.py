@@ -25,18 +25,23 @@ class SearchConfig:
     dirichlet_alpha:float=None     # root noise concentration; None: 10 / number of legal moves (AlphaZero's scaling)
     dirichlet_fraction:float=0.25  # share of root priors replaced by noise; 0 turns noise off
     temperature:float=1.0          # move sampling temperature while `ply < temperature_plies`
-    temperature_plies:int=8        # plies from the start of the game played with temperature; later the most visited move
+    temperature_plies:int=8        # plies from the game's start played with temperature; later the most visited move
     leaves_per_game:int=1          # leaves collected from each tree per round (more than 1 uses virtual loss)
     virtual_loss:float=1.0         # visits (counted as losses) a pending leaf adds to its path
     reuse_tree:bool=True           # keep the subtree of the move played
-    gumbel_actions:int=0           # > 0: Gumbel root over this many sampled actions (sequential halving, completed-Q targets); 0: PUCT root
+    # > 0: Gumbel root over this many sampled actions (sequential halving, completed-Q targets); 0: PUCT root
+    gumbel_actions:int=0
     gumbel_c_visit:float=50.0      # Gumbel root: Q's weight is (gumbel_c_visit + most root visits) * gumbel_c_scale ...
     gumbel_c_scale:float=0.1       # ... times Q rescaled to [0, 1] among the root's actions
-    gumbel_noise_plies:int=None    # self-play with a Gumbel root: Gumbel noise on the root only in the game's first this many plies, then the best move (None: every ply)
-    full_search_fraction:float=1.0 # self-play: share of moves searched with `simulations` and recorded for training (playout cap randomisation)
-    fast_simulations:int=8         # self-play: simulations of the other moves, which get no Dirichlet noise and are not recorded
-    teams:bool=False               # Classic two a side (colours 1 and 3 against 2 and 4): every colour searches for its team,
-                                   # finished games valued by the teams' total scores, the evaluator's values averaged over each team
+    # self-play with a Gumbel root: Gumbel noise on the root only in the game's first this many plies, then the best
+    # move (None: every ply)
+    gumbel_noise_plies:int=None
+    # self-play: share of moves searched with `simulations` and recorded for training (playout cap randomisation)
+    full_search_fraction:float=1.0
+    fast_simulations:int=8         # self-play: simulations of the other moves (no Dirichlet noise, not recorded)
+    # Classic two a side (colours 1 and 3 against 2 and 4): every colour searches for its team, finished games valued
+    # by the teams' total scores, the evaluator's values averaged over each team
+    teams:bool=False
 
     def __post_init__(self):
         checks = {'simulations': self.simulations >= 0, 'c_puct': self.c_puct > 0,
@@ -45,14 +50,15 @@ class SearchConfig:
                   'temperature_plies': self.temperature_plies >= 0, 'leaves_per_game': self.leaves_per_game >= 1,
                   'virtual_loss': self.virtual_loss >= 0, 'gumbel_actions': self.gumbel_actions >= 0,
                   'gumbel_c_visit': self.gumbel_c_visit >= 0, 'gumbel_c_scale': self.gumbel_c_scale > 0,
-                  'full_search_fraction': 0 < self.full_search_fraction <= 1, 'fast_simulations': self.fast_simulations >= 0,
+                  'full_search_fraction': 0 < self.full_search_fraction <= 1,
+                  'fast_simulations': self.fast_simulations >= 0,
                   'gumbel_noise_plies': self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0,
                   'teams': isinstance(self.teams, bool)}
-        allowed = {'simulations': '>= 0', 'c_puct': '> 0', 'dirichlet_alpha': 'None or > 0', 'dirichlet_fraction': 'in [0, 1]',
-                   'temperature': '>= 0', 'temperature_plies': '>= 0', 'leaves_per_game': '>= 1', 'virtual_loss': '>= 0',
-                   'gumbel_actions': '>= 0', 'gumbel_c_visit': '>= 0', 'gumbel_c_scale': '> 0',
-                   'full_search_fraction': 'in (0, 1]', 'fast_simulations': '>= 0', 'gumbel_noise_plies': 'None or >= 0',
-                   'teams': 'True or False'}
+        allowed = {'simulations': '>= 0', 'c_puct': '> 0', 'dirichlet_alpha': 'None or > 0',
+                   'dirichlet_fraction': 'in [0, 1]', 'temperature': '>= 0', 'temperature_plies': '>= 0',
+                   'leaves_per_game': '>= 1', 'virtual_loss': '>= 0', 'gumbel_actions': '>= 0',
+                   'gumbel_c_visit': '>= 0', 'gumbel_c_scale': '> 0', 'full_search_fraction': 'in (0, 1]',
+                   'fast_simulations': '>= 0', 'gumbel_noise_plies': 'None or >= 0', 'teams': 'True or False'}
         for name, ok in checks.items():
             if not ok: raise ValueError(f'SearchConfig.{name} must be {allowed[name]}, got {getattr(self, name)!r}')
 
@@ -74,7 +80,8 @@ def _puct_pick(W:np.ndarray, N:np.ndarray, prior:np.ndarray, jitter:np.ndarray, 
 # %% ../nbs/02_selection.ipynb #9e46b5fb
 @functools.lru_cache(maxsize=None)
 def halving_schedule(m:int, n:int) -> tuple:
-    "Sequential halving over `m` actions with `n` simulations: the visit count that simulation k's root action has before it"
+    ("Sequential halving over `m` actions with `n` simulations: the visit count that simulation k's root action has "
+     "before it")
     if m <= 1: return tuple(range(n))
     phases = math.ceil(math.log2(m))
     schedule, visits, alive = [], [0] * m, m
@@ -97,7 +104,8 @@ class NodeStats(NamedTuple):
 
 @njit(cache=True, nogil=True)
 def _v_mix(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, scratch:np.ndarray) -> tuple:
-    "(v_mix, lowest, highest completed Q): `v` blended with the visited children's prior-weighted Q; `scratch` holds 2 * len(N) floats"
+    ("(v_mix, lowest, highest completed Q): `v` blended with the visited children's prior-weighted Q; "
+     "`scratch` holds 2 * len(N) floats")
     n = len(N)
     pq, pp, k = scratch[:n], scratch[n:], 0
     lo, hi = np.inf, -np.inf
@@ -118,7 +126,8 @@ def _v_mix(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, scratch:np.nda
 
 @njit(cache=True, nogil=True)
 def _completed_q(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float) -> np.ndarray:
-    "Completed Q from the arrays: W/N where visited, else v_mix (`v` blended with the visited children's prior-weighted Q)"
+    ("Completed Q from the arrays: W/N where visited, else v_mix (`v` blended with the visited children's "
+     "prior-weighted Q)")
     v_mix = _v_mix(W, N, prior, v, np.empty(2 * len(N)))[0]
     q = np.empty(len(N))
     for i in range(len(N)): q[i] = W[i] / N[i] if N[i] > 0 else v_mix
@@ -133,12 +142,15 @@ def _q_bonus(W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float, c_visit:floa
     return scale * (cq - lo) / span
 
 def completed_q(node:NodeStats) -> np.ndarray:
-    "The mover's mean value of every child; unvisited children get `v_mix` (the network's value blended with the visited children's prior-weighted Q)"
+    ("The mover's mean value of every child; unvisited children get `v_mix` (the network's value blended with the "
+     "visited children's prior-weighted Q)")
     return _completed_q(node.W, node.N, node.prior, float(node.value[node.to_move]))
 
 def q_bonus(node:NodeStats, config:SearchConfig) -> np.ndarray:
-    "sigma(completed Q): completed Q rescaled to [0, 1] among the node's children, times (c_visit + most visits) * c_scale"
-    return _q_bonus(node.W, node.N, node.prior, float(node.value[node.to_move]), config.gumbel_c_visit, config.gumbel_c_scale)
+    ("sigma(completed Q): completed Q rescaled to [0, 1] among the node's children, "
+     "times (c_visit + most visits) * c_scale")
+    return _q_bonus(node.W, node.N, node.prior, float(node.value[node.to_move]), config.gumbel_c_visit,
+                    config.gumbel_c_scale)
 
 def improved_policy(node:NodeStats, config:SearchConfig) -> np.ndarray:
     "The Gumbel root's training target: softmax(log prior + sigma(completed Q)) over the node's legal actions"
@@ -148,13 +160,13 @@ def improved_policy(node:NodeStats, config:SearchConfig) -> np.ndarray:
 
 # %% ../nbs/02_selection.ipynb #faccd511
 class GumbelRoots(NamedTuple):
-    """The Gumbel roots of one search's trees side by side. Tree j's share of `scores` and `fresh` (one entry per root action, in
-    the order of the root's edges) is `offsets[0, j]:offsets[0, j + 1]`; of `candidates`, `offsets[1, j]:offsets[1, j + 1]`; of
-    `schedule`, `offsets[2, j]:offsets[2, j + 1]`"""
+    """The Gumbel roots of one search's trees side by side. Tree j's share of `scores` and `fresh` (one entry per root
+    action, in the order of the root's edges) is `offsets[0, j]:offsets[0, j + 1]`; of `candidates`,
+    `offsets[1, j]:offsets[1, j + 1]`; of `schedule`, `offsets[2, j]:offsets[2, j + 1]`"""
     active:bool             # False: the search's roots are PUCT roots (the arrays are placeholders)
-    scores:np.ndarray       # float64: g + logits of each root action (g: Gumbel noise, or 0), plus its edge's tie-breaking jitter
+    scores:np.ndarray       # float64: g + logits + tie-breaking jitter of each root action (g: Gumbel noise, or 0)
     candidates:np.ndarray   # int64: the sampled actions, as indices among their root's actions, in increasing order
-    schedule:np.ndarray     # int64: `halving_schedule`: the fresh visits of the action that the tree's k-th simulation enters
+    schedule:np.ndarray     # int64: `halving_schedule`: fresh visits of the action the tree's k-th simulation enters
     offsets:np.ndarray      # int64 (3, trees + 1): where each tree's share of scores, candidates and schedule starts
     fresh:np.ndarray        # int64 (like scores): visits of each root action in this search
     started:np.ndarray      # int64 (trees,): simulations each tree has begun in this search (its place in its schedule)
@@ -164,7 +176,8 @@ class GumbelRoots(NamedTuple):
 
     @classmethod
     def of(cls, scores:list, m:int, simulations:list, c_visit:float=50.0, c_scale:float=0.1) -> GumbelRoots:
-        "The roots whose actions score `scores` (an array per root): each root's `m` best-scoring actions, halving over its `simulations`"
+        ("The roots whose actions score `scores` (an array per root): each root's `m` best-scoring actions, "
+         "halving over its `simulations`")
         candidates, schedules = [], []
         for score, n in zip(scores, simulations):
             k = min(m, len(score))
@@ -174,8 +187,9 @@ class GumbelRoots(NamedTuple):
             schedules.append(np.array(halving_schedule(k, int(n)) or (0,), np.int64))
         offsets = np.array([np.cumsum([0] + [len(x) for x in xs]) for xs in (scores, candidates, schedules)], np.int64)
         flat = np.concatenate(scores)
-        return cls(True, flat, np.concatenate(candidates), np.concatenate(schedules), offsets, np.zeros(len(flat), np.int64),
-                   np.zeros(len(scores), np.int64), np.empty(2 * max(len(s) for s in scores)), float(c_visit), float(c_scale))
+        return cls(True, flat, np.concatenate(candidates), np.concatenate(schedules), offsets,
+                   np.zeros(len(flat), np.int64), np.zeros(len(scores), np.int64),
+                   np.empty(2 * max(len(s) for s in scores)), float(c_visit), float(c_scale))
 
     @classmethod
     def none(cls) -> GumbelRoots:
@@ -184,15 +198,17 @@ class GumbelRoots(NamedTuple):
                    np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(2), 0.0, 0.0)
 
     def choice(self, j:int, root:NodeStats) -> int:
-        "The action tree j's halving chose: the best-scoring candidate among the most visited in this search (`root`: its statistics)"
+        ("The action tree j's halving chose: the best-scoring candidate among the most visited in this search "
+         "(`root`: its statistics)")
         b0, b1, p0, p1 = self.offsets[0, j], self.offsets[0, j + 1], self.offsets[1, j], self.offsets[1, j + 1]
-        return int(_gumbel_pick(self.scores[b0:b1], self.candidates[p0:p1], self.fresh[b0:b1], -1, root.W, root.N, root.prior,
-                                float(root.value[root.to_move]), self.c_visit, self.c_scale, self.scratch))
+        return int(_gumbel_pick(self.scores[b0:b1], self.candidates[p0:p1], self.fresh[b0:b1], -1, root.W, root.N,
+                                root.prior, float(root.value[root.to_move]), self.c_visit, self.c_scale, self.scratch))
 
 # %% ../nbs/02_selection.ipynb #88b70b98
 @njit(cache=True, nogil=True)
 def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scratch) -> int:
-    "The first maximum of base + sigma(completed Q) among the candidates `picks` with `due` fresh visits (none due: all candidates; `due` < 0: the most visited)"
+    ("The first maximum of base + sigma(completed Q) among the candidates `picks` with `due` fresh visits (none due: "
+     "all candidates; `due` < 0: the most visited)")
     if due < 0:
         for i in picks: due = max(due, fresh[i])
     found = False
@@ -209,12 +225,13 @@ def _gumbel_pick(base, picks, fresh, due, W, N, prior, v, c_visit, c_scale, scra
 
 @njit(cache=True, nogil=True)
 def _gumbel_next(roots:GumbelRoots, j:int, W:np.ndarray, N:np.ndarray, prior:np.ndarray, v:float) -> int:
-    "The root action tree j's next simulation enters (its root's children: `W`, `N`, `prior`; `v` its value), counted as a fresh visit"
+    ("The root action tree j's next simulation enters (its root's children: `W`, `N`, `prior`; `v` its value), "
+     "counted as a fresh visit")
     b0, p0, s0 = roots.offsets[0, j], roots.offsets[1, j], roots.offsets[2, j]
     n = len(N)
     due = roots.schedule[s0 + min(roots.started[j], roots.offsets[2, j + 1] - s0 - 1)]
-    first = _gumbel_pick(roots.scores[b0:b0 + n], roots.candidates[p0:roots.offsets[1, j + 1]], roots.fresh[b0:b0 + n], due, W, N,
-                         prior, v, roots.c_visit, roots.c_scale, roots.scratch)
+    first = _gumbel_pick(roots.scores[b0:b0 + n], roots.candidates[p0:roots.offsets[1, j + 1]], roots.fresh[b0:b0 + n],
+                         due, W, N, prior, v, roots.c_visit, roots.c_scale, roots.scratch)
     roots.fresh[b0 + first] += 1
     roots.started[j] += 1
     return first

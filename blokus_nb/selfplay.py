@@ -24,7 +24,7 @@ class GameRecord(NamedTuple):
     game_id:int
     variant:str
     moves:list          # (player, move) in order
-    policies:list       # per ply: (actions int64, search policy float32), or None after a fast search (not a training position)
+    policies:list       # per ply: (actions int64, search policy float32), or None after a fast search (not trained on)
     root_values:list    # per ply: the search's value for the player to move
     scores:list         # final score of every player
     outcome:list        # final result of every player in [-1, 1] (each colour's team's, in games searched with `teams`)
@@ -51,7 +51,8 @@ def selfplay(evaluator, variant:str='duo', game_ids=1, config:SearchConfig=Searc
 
 def selfplay_steps(variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(), seed:int=0, on_game_end=None,
                    forest=None): # tree arrays of the games' own (`new_forest`); None: the variant's shared ones
-    "`selfplay` as a generator: it yields the `Leaves` of every search round, is sent their `Evaluation`, and returns the `GameRecord`s"
+    ("`selfplay` as a generator: it yields the `Leaves` of every search round, is sent their `Evaluation`, "
+     "and returns the `GameRecord`s")
     v = get_variant(variant)
     ids = list(range(game_ids)) if isinstance(game_ids, int) else list(game_ids)
     trees = {g: SearchTree(new_game(v), seed=game_seed(seed, g), forest=forest) for g in ids}
@@ -90,23 +91,25 @@ class _PlanesReadingEvaluator(UniformEvaluator):
 _compiled_variants = set()
 
 def compile_search(variant:str='duo') -> float:
-    "Compile or load every kernel self-play uses for `variant` (two tiny games, PUCT and Gumbel roots); seconds taken, 0 once done in this process"
+    ("Compile or load every kernel self-play uses for `variant` (two tiny games, PUCT and Gumbel roots); "
+     "seconds taken, 0 once done in this process")
     name = get_variant(variant).name
     if name in _compiled_variants: return 0.0
     t0 = time.perf_counter()
     for gumbel_actions in (0, 4):
-        config = SearchConfig(simulations=4, leaves_per_game=2, gumbel_actions=gumbel_actions, full_search_fraction=0.5, fast_simulations=2)
+        config = SearchConfig(simulations=4, leaves_per_game=2, gumbel_actions=gumbel_actions, full_search_fraction=0.5,
+                              fast_simulations=2)
         selfplay(_PlanesReadingEvaluator(), name, 1, config, seed=0)
     _compiled_variants.add(name)
     return time.perf_counter() - t0
 
 # %% ../nbs/02e_selfplay.ipynb #f405cfe3
-def selfplay_overlapped(evaluator:Evaluator, variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(), seed:int=0,
-                        on_game_end=None,
+def selfplay_overlapped(evaluator:Evaluator, variant:str='duo', game_ids=1, config:SearchConfig=SearchConfig(),
+                        seed:int=0, on_game_end=None,
                         groups:int=2): # groups of games whose searches take turns (each in tree arrays of its own)
-    """`selfplay`'s games, played in `groups` groups so that one group searches while another's leaves are evaluated: `evaluator.submit(leaves)`
-    hands a round's leaves over, `evaluator.collect()` returns the `Evaluation` of the oldest ones handed over (an `Evaluator`'s default
-    `submit` answers at once). One `GameRecord` per game, in id order"""
+    """`selfplay`'s games, played in `groups` groups so that one group searches while another's leaves are evaluated:
+    `evaluator.submit(leaves)` hands a round's leaves over, `evaluator.collect()` returns the `Evaluation` of the oldest
+    ones handed over (an `Evaluator`'s default `submit` answers at once). One `GameRecord` per game, in id order"""
     if not isinstance(groups, int) or groups < 1: raise ValueError(f'groups must be an integer >= 1, got {groups!r}')
     _check_evaluator(evaluator)
     v = get_variant(variant)
@@ -122,8 +125,9 @@ def selfplay_overlapped(evaluator:Evaluator, variant:str='duo', game_ids=1, conf
     parts = [p for p in (ids[k::groups] for k in range(groups)) if p]
     with borrowed_forests(v, len(parts)) as forests:
         try:
-            for part, forest in zip(parts, forests): step(selfplay_steps(v, part, config, seed, on_game_end, forest=forest))
+            for part, forest in zip(parts, forests):
+                step(selfplay_steps(v, part, config, seed, on_game_end, forest=forest))
             while waiting: step(waiting.popleft(), evaluator.collect())
         finally:
-            for steps in waiting: steps.close()           # a group stopped half-way (an error) lets go of its forest's lock
+            for steps in waiting: steps.close()   # a group stopped half-way (an error) lets go of its forest's lock
     return [records[g] for g in ids]

@@ -8,8 +8,8 @@ import contextlib, threading, weakref
 from typing import NamedTuple
 import numpy as np
 from numba import njit
-from .engine import (State, get_variant, move_to_action, n_planes, N_PIECES, state_rows, rows_to_bitboards, _frontier_rows,
-                              _play_rows, _outcome_rows, _legal_rows, _encode_rows)
+from .engine import (State, get_variant, move_to_action, n_planes, N_PIECES, state_rows, rows_to_bitboards,
+                              _frontier_rows, _play_rows, _outcome_rows, _legal_rows, _encode_rows)
 from .selection import NodeStats, GumbelRoots, _puct_pick, _gumbel_next
 
 # %% auto #0
@@ -27,30 +27,39 @@ TERMINAL = 3   # 1 when the game is over: the node's value is its outcome, and i
 ESTART = 4     # its first edge (a column of `Edges`); -1 while unexpanded
 ECOUNT = 5     # its number of edges (its legal actions)
 NOISY = 6      # 1 when the search reads its edges' NOISY_PRIOR instead of PRIOR (a root with Dirichlet noise)
-STAMP = 7      # the search round that last chose it as a leaf to evaluate (chosen twice in a round, it is evaluated once)
+STAMP = 7      # the round that last chose it as a leaf to evaluate (chosen twice in a round, it is evaluated once)
 HANDS = 8      # the hands follow: column HANDS + p holds player p's pieces in hand, bit i for piece i
 VISITS = 0     # the column of `Nodes.floats` that counts simulations through the node; its value vector follows
 ACTION, CHILD = 0, 1                            # the rows of `Edges.ints`
 PRIOR, NOISY_PRIOR, JITTER, EN, EW = range(5)   # the rows of `Edges.floats` (EN, EW: the child's N and W)
 
 class Nodes(NamedTuple):
-    """Every node of a forest, one row each (`_Forest.n_nodes` rows in use; the arrays grow by doubling). P is the number of
-    players, S the board's size"""
+    """Every node of a forest, one row each (`_Forest.n_nodes` rows in use; the arrays grow by doubling). P is the
+    number of players, S the board's size"""
     ints:np.ndarray     # int64 (rows, HANDS + P): the columns TO_MOVE ... STAMP, then each player's hand
-    floats:np.ndarray   # float64 (rows, 1 + P): VISITS, then the value vector (engine player order): the evaluator's, or a finished game's outcome
+    # float64 (rows, 1 + P): VISITS, then the value vector (engine player order): the evaluator's, or a finished game's
+    # outcome
+    floats:np.ndarray
     occ:np.ndarray      # uint32 (rows, P, S): each player's cells as row words (bit c of word r is cell (r, c))
 
 class Edges(NamedTuple):
-    """Every edge of a forest, one column each: an expanded node's edges are the columns ESTART ... ESTART + ECOUNT - 1 of its
-    row, one per legal action in increasing order (`_Forest.n_edges` columns in use; the arrays grow by doubling)"""
-    ints:np.ndarray     # int64 (2, columns): rows ACTION (the action) and CHILD (the child's node; -1 until a simulation first enters it)
-    floats:np.ndarray   # float64 (5, columns): rows PRIOR, NOISY_PRIOR, JITTER (10⁻⁹ scale), EN (N: visits), EW (W: value sum for the node's mover)
+    """Every edge of a forest, one column each: an expanded node's edges are the columns ESTART ... ESTART + ECOUNT - 1
+    of its row, one per legal action in increasing order (`_Forest.n_edges` columns in use; the arrays grow by
+    doubling)"""
+    # int64 (2, columns): rows ACTION (the action) and CHILD (the child's node; -1 until a simulation first enters it)
+    ints:np.ndarray
+    # float64 (5, columns): rows PRIOR, NOISY_PRIOR, JITTER (10⁻⁹ scale), EN (N: visits), EW (W: value sum for the
+    # node's mover)
+    floats:np.ndarray
 
 class Rules(NamedTuple):
-    "What the kernels play a move on row words with (`_play_rows`): the variant's tables (the engine's `_BatchTables`) and scratch rows"
+    ("What the kernels play a move on row words with (`_play_rows`): the variant's tables (the engine's "
+     "`_BatchTables`) and scratch rows")
     size:int                     # S: the board's rows and columns
-    orientations:np.ndarray      # int64 (91, 12): the engine's `otab`: per orientation its squares (indices into `offsets`), height, piece, row masks
-    offsets:np.ndarray           # int64 (2, 15): the engine's `offs`: the distinct square offsets (dy; dx) of the orientations
+    # int64 (91, 12): the engine's `otab`: each orientation's squares (indices into `offsets`), height, piece, row masks
+    orientations:np.ndarray
+    # int64 (2, 15): the engine's `offs`: the distinct square offsets (dy; dx) of the orientations
+    offsets:np.ndarray
     starts:np.ndarray            # int64 (P, 2): each player's start cell
     piece_sizes:np.ndarray       # int64 (21,): squares of each piece
     free:np.ndarray              # uint32 (S + 4,): scratch: a player's free rows
@@ -67,13 +76,16 @@ def _rules(variant) -> Rules:
                  np.empty((t.offs.shape[1], S), np.uint32), np.empty((t.offs.shape[1], S), np.uint32))
 
 class _Forest:
-    "Every search tree of one variant in this process: their `Nodes` and `Edges`, the `Rules` new nodes are played with, and a lock"
+    ("Every search tree of one variant in this process: their `Nodes` and `Edges`, "
+     "the `Rules` new nodes are played with, and a lock")
     def __init__(self, variant):
         v = self.variant = get_variant(variant)
         P, S = v.n_players, v.size
-        self.lock, self.trees, self.stamp = threading.RLock(), weakref.WeakSet(), 0    # stamp: the last search round's number
-        self.n_nodes = self.n_edges = 0                                                 # rows of `nodes`, columns of `edges` in use
-        self.nodes = Nodes(np.zeros((1 << 10, HANDS + P), np.int64), np.zeros((1 << 10, 1 + P)), np.zeros((1 << 10, P, S), np.uint32))
+        # stamp: the last search round's number; n_nodes, n_edges: rows of `nodes`, columns of `edges` in use
+        self.lock, self.trees, self.stamp = threading.RLock(), weakref.WeakSet(), 0
+        self.n_nodes = self.n_edges = 0
+        self.nodes = Nodes(np.zeros((1 << 10, HANDS + P), np.int64), np.zeros((1 << 10, 1 + P)),
+                           np.zeros((1 << 10, P, S), np.uint32))
         self.edges = Edges(np.zeros((2, 1 << 15), np.int64), np.zeros((5, 1 << 15)))
         self.rules = _rules(v)
 
@@ -82,11 +94,13 @@ class _Forest:
         need = self.n_nodes + nodes
         if need > len(self.nodes.ints):
             cap = max(need, 2 * len(self.nodes.ints))
-            self.nodes = Nodes(*(np.concatenate([a, np.zeros((cap - len(a),) + a.shape[1:], a.dtype)]) for a in self.nodes))
+            self.nodes = Nodes(*(np.concatenate([a, np.zeros((cap - len(a),) + a.shape[1:], a.dtype)])
+                                 for a in self.nodes))
         need = self.n_edges + edges
         if need > self.edges.ints.shape[1]:
             cap = max(need, 2 * self.edges.ints.shape[1])
-            self.edges = Edges(*(np.concatenate([a, np.zeros((a.shape[0], cap - a.shape[1]), a.dtype)], 1) for a in self.edges))
+            self.edges = Edges(*(np.concatenate([a, np.zeros((a.shape[0], cap - a.shape[1]), a.dtype)], 1)
+                                 for a in self.edges))
 
     def add_root(self, state:State) -> int:
         "A new unexpanded node holding `state`; its index"
@@ -102,7 +116,8 @@ class _Forest:
         return i
 
     def tidy(self):
-        "Drop the nodes no live tree can reach any more (trees gone, subtrees of moves not played) once the arrays are 3/4 full"
+        ("Drop the nodes no live tree can reach any more (trees gone, subtrees of moves not played) once the arrays "
+         "are 3/4 full")
         if self.n_edges * 4 < 3 * self.edges.ints.shape[1] and self.n_nodes * 4 < 3 * len(self.nodes.ints): return
         trees = list(self.trees)
         roots = np.array([t.node for t in trees], np.int64)
@@ -111,7 +126,8 @@ class _Forest:
         self.reserve(3 * self.n_nodes, 3 * self.n_edges)    # room for twice the live trees before the next tidying
 
     def leaves(self, which:np.ndarray) -> Leaves:
-        "What an evaluator needs of the positions at the nodes `which`: legal actions now, planes and `State`s on demand"
+        ("What an evaluator needs of the positions at the nodes `which`: legal actions now, "
+         "planes and `State`s on demand")
         v, rules = self.variant, self.rules
         B, P, S = len(which), v.n_players, v.size
         legal_rows, enc_rows = np.zeros((2 * B, S + 4), np.uint32), np.zeros((2 * P * B, S + 4), np.uint32)
@@ -124,15 +140,17 @@ class _Forest:
 _FORESTS = {}
 
 def new_forest(variant) -> _Forest:
-    "Tree arrays of their own, for a group of trees searched while other groups' searches are half done (see `selfplay_overlapped`)"
+    ("Tree arrays of their own, for a group of trees searched while other groups' searches are half done (see "
+     "`selfplay_overlapped`)")
     return _Forest(variant)
 
 _SPARE_FORESTS, _SPARE_LOCK = {}, threading.Lock()
 
 @contextlib.contextmanager
 def borrowed_forests(variant, n:int):
-    """`n` forests of `variant` for the `with` block, grown arrays and all, from the ones earlier blocks gave back (growing a new
-    forest's arrays to a few hundred games' trees costs more than the search of a move); given back at the end, their trees gone"""
+    """`n` forests of `variant` for the `with` block, grown arrays and all, from the ones earlier blocks gave back
+    (growing a new forest's arrays to a few hundred games' trees costs more than the search of a move); given back at
+    the end, their trees gone"""
     name = get_variant(variant).name
     with _SPARE_LOCK:
         spare = _SPARE_FORESTS.setdefault(name, [])
@@ -145,13 +163,14 @@ def borrowed_forests(variant, n:int):
 def _forest(variant) -> _Forest:
     v = get_variant(variant)
     f = _FORESTS.get(v.name)
-    return f if f is not None else _FORESTS.setdefault(v.name, _Forest(v))   # two threads at once: both get the one stored
+    # two threads at once: both get the one stored
+    return f if f is not None else _FORESTS.setdefault(v.name, _Forest(v))
 
 # %% ../nbs/02b_tree.ipynb #170c9be6
 @njit(cache=True, nogil=True)
 def _compact(nodes, edges, roots, n_nodes):
-    """Keep only the subtrees of `roots` (renumbered in place, `roots` too), nodes and edge blocks in their old order; return (nodes,
-    edges) in use. `nodes`, `edges`: plain tuples of `Nodes`, `Edges`"""
+    """Keep only the subtrees of `roots` (renumbered in place, `roots` too), nodes and edge blocks in their old order;
+    return (nodes, edges) in use. `nodes`, `edges`: plain tuples of `Nodes`, `Edges`"""
     nodes, edges = Nodes(*nodes), Edges(*edges)
     ints = nodes.ints
     live = np.zeros(n_nodes, np.bool_)
@@ -167,14 +186,16 @@ def _compact(nodes, edges, roots, n_nodes):
                 c = edges.ints[CHILD, e]
                 if c >= 0:
                     live[c] = True; stack[top] = c; top += 1
-    new_id = np.cumsum(live) - 1                       # old order kept: a node only moves down, so copying in order is safe
+    # old order kept: a node only moves down, so copying in order is safe
+    new_id = np.cumsum(live) - 1
     blocks = np.flatnonzero(live & (ints[:n_nodes, ESTART] >= 0))
     blocks = blocks[np.argsort(ints[blocks, ESTART])]  # edge blocks in their order in the edge arrays
     n_edges = 0
     for b in blocks:
         s0, n = ints[b, ESTART], ints[b, ECOUNT]
         for e in range(n):
-            edges.ints[ACTION, n_edges + e], edges.floats[:, n_edges + e] = edges.ints[ACTION, s0 + e], edges.floats[:, s0 + e]
+            edges.ints[ACTION, n_edges + e], edges.floats[:, n_edges + e] = (edges.ints[ACTION, s0 + e],
+                                                                             edges.floats[:, s0 + e])
             c = edges.ints[CHILD, s0 + e]
             edges.ints[CHILD, n_edges + e] = new_id[c] if c >= 0 and live[c] else -1
         ints[b, ESTART] = n_edges
@@ -187,7 +208,8 @@ def _compact(nodes, edges, roots, n_nodes):
 
 # %% ../nbs/02b_tree.ipynb #4571f294
 class Leaves:
-    "The positions one search round asks about, as the compiled search keeps them: legal actions at once; planes and `State`s on demand"
+    ("The positions one search round asks about, as the compiled search keeps them: legal actions at once; "
+     "planes and `State`s on demand")
     def __init__(self, forest, nodes, actions, offsets, to_move, enc_rows, hands):
         self.variant, self.actions, self.offsets, self.to_move = forest.variant, actions, offsets, to_move
         self._forest, self._nodes, self._enc_rows, self._hands = forest, nodes, enc_rows, hands
@@ -195,15 +217,17 @@ class Leaves:
     def __len__(self) -> int: return len(self._nodes)
 
     def planes(self, dtype=np.uint8) -> np.ndarray:
-        "Network planes, as `encode_batch` makes them: (len, n_planes, size, size), as 0/1 bytes (a quarter of float32's memory traffic; `evaluate_planes` converts on the network's device)"
+        ("Network planes, as `encode_batch` makes them: (len, n_planes, size, size), "
+         "as 0/1 bytes (a quarter of float32's memory traffic; `evaluate_planes` converts on the network's device)")
         v = self.variant
         out = np.empty((len(self), n_planes(v), v.size, v.size), dtype)
         return _encode_rows(self._enc_rows, self._hands, v.size, N_PIECES, out)
 
     def rows(self) -> tuple:
-        """The leaves as the inference server sends them: (row words uint32 (len, 2 * n_players, size): every player's occupancy,
-        then corners, from the mover's side, bit c of row r being cell (r, c); hands (len, n_players): piece bitmasks, mover first).
-        A Duo leaf is 232 bytes this way against 9,016 as planes; `planes_from_rows` (net) makes the planes on the network's device"""
+        """The leaves as the inference server sends them: (row words uint32 (len, 2 * n_players, size): every player's
+        occupancy, then corners, from the mover's side, bit c of row r being cell (r, c); hands (len, n_players): piece
+        bitmasks, mover first). A Duo leaf is 232 bytes this way against 9,016 as planes; `planes_from_rows` (net) makes
+        the planes on the network's device"""
         v = self.variant
         return self._enc_rows.reshape(len(self), 2 * v.n_players, -1)[:, :, :v.size], self._hands
 
@@ -212,8 +236,8 @@ class Leaves:
         ints, v = self._forest.nodes.ints, self.variant
         occ = rows_to_bitboards(v, self._forest.nodes.occ[self._nodes].reshape(-1, v.size))
         P = v.n_players
-        return [State(v, occ[b * P:(b + 1) * P], tuple(ints[i, HANDS:].tolist()), int(ints[i, TO_MOVE]), int(ints[i, DONE]),
-                      int(ints[i, MONO])) for b, i in enumerate(self._nodes.tolist())]
+        return [State(v, occ[b * P:(b + 1) * P], tuple(ints[i, HANDS:].tolist()), int(ints[i, TO_MOVE]),
+                      int(ints[i, DONE]), int(ints[i, MONO])) for b, i in enumerate(self._nodes.tolist())]
 
 def leaves_of(states) -> Leaves:
     "The `Leaves` of any positions of one variant (in tree arrays of their own), for evaluators that read leaves"
@@ -225,8 +249,8 @@ def leaves_of(states) -> Leaves:
 # %% ../nbs/02b_tree.ipynb #e5cf5a1c
 @njit(cache=True, nogil=True)
 def _leaf_rows(which, ints, occ, starts, legal_rows, enc_rows, mover_hands, hands):
-    """Row words the kernels read for the nodes `which` (`ints`, `occ`: `Nodes.ints`, `Nodes.occ`): the movers' free and corner rows
-    (`_legal_rows`), every player's occupancy and corners from the mover's side (`_encode_rows`)"""
+    """Row words the kernels read for the nodes `which` (`ints`, `occ`: `Nodes.ints`, `Nodes.occ`): the movers' free and
+    corner rows (`_legal_rows`), every player's occupancy and corners from the mover's side (`_encode_rows`)"""
     B, P, S = len(which), occ.shape[1], occ.shape[2]
     free = np.zeros(S + 4, np.uint32)
     for b in range(B):
@@ -243,7 +267,8 @@ def _leaf_rows(which, ints, occ, starts, legal_rows, enc_rows, mover_hands, hand
 
 # %% ../nbs/02b_tree.ipynb #259ff322
 class NodeView:
-    "A read-only look at one node of a tree as it is now (for tests and curious readers; the search works on the arrays)"
+    ("A read-only look at one node of a tree as it is now (for tests and curious readers; "
+     "the search works on the arrays)")
     def __init__(self, forest:_Forest, i:int): self.forest, self.i = forest, i
     def _edges(self) -> tuple:
         return self.forest.nodes.ints[self.i, ESTART], self.forest.nodes.ints[self.i, ECOUNT]
@@ -285,13 +310,16 @@ def _node_stats(f:_Forest, i:int, copy:bool=True) -> NodeStats:
     s0, n = f.nodes.ints[i, ESTART], f.nodes.ints[i, ECOUNT]
     floats, actions = f.edges.floats[:, s0:s0 + n], f.edges.ints[ACTION, s0:s0 + n]
     if copy: floats, actions = floats.copy(), actions.copy()
-    return NodeStats(actions, floats[PRIOR], floats[EN], floats[EW], f.nodes.floats[i, 1:].copy(), int(f.nodes.ints[i, TO_MOVE]))
+    return NodeStats(actions, floats[PRIOR], floats[EN], floats[EW], f.nodes.floats[i, 1:].copy(),
+                     int(f.nodes.ints[i, TO_MOVE]))
 
 # %% ../nbs/02b_tree.ipynb #0f4f15fc
 class SearchTree:
-    "One game's search tree (its nodes live in the variant's shared arrays, or in `forest`), its root position and its own random generator"
+    ("One game's search tree (its nodes live in the variant's shared arrays, or in `forest`), "
+     "its root position and its own random generator")
     def __init__(self, state:State, seed=None,
-                 forest:_Forest=None): # arrays from `new_forest` (trees searched together must share them); None: the variant's shared ones
+                 # arrays from `new_forest` (trees searched together must share them); None: the variant's shared ones
+                 forest:_Forest=None):
         if forest is not None and forest.variant.name != state.variant.name:
             raise ValueError(f'a {state.variant.name} tree cannot live in a {forest.variant.name} forest')
         self.forest, self.rng, self.state = forest or _forest(state.variant), np.random.default_rng(seed), state
@@ -317,11 +345,12 @@ class SearchTree:
             self.node = child if child >= 0 else f.add_root(state)
 
 # %% ../nbs/02b_tree.ipynb #3884d8e7
-LEAF_NEW, LEAF_TERMINAL, LEAF_PENDING = 0, 1, 2   # what a walk's leaf is: new (to evaluate), a finished game, already pending this round
+# what a walk's leaf is: new (to evaluate), a finished game, already pending this round
+LEAF_NEW, LEAF_TERMINAL, LEAF_PENDING = 0, 1, 2
 
 class Walks(NamedTuple):
-    """One search round's walks from a root to a leaf, walk k in row k (at most `leaves_per_game` walks per tree); `depth` bounds a
-    path (every move left in the game: 21 × players + 2)"""
+    """One search round's walks from a root to a leaf, walk k in row k (at most `leaves_per_game` walks per tree);
+    `depth` bounds a path (every move left in the game: 21 × players + 2)"""
     nodes:np.ndarray    # int64 (walks, depth): the nodes walk k passed through, root first
     edges:np.ndarray    # int64 (walks, depth): the edge it took out of each
     length:np.ndarray   # int64 (walks,): its number of steps
@@ -332,13 +361,15 @@ class Walks(NamedTuple):
     @classmethod
     def empty(cls, walks:int, depth:int) -> Walks:
         "Room for `walks` walks of at most `depth` steps"
-        return cls(np.zeros((walks, depth), np.int64), np.zeros((walks, depth), np.int64), *(np.zeros(walks, np.int64) for _ in range(4)))
+        return cls(np.zeros((walks, depth), np.int64), np.zeros((walks, depth), np.int64),
+                   *(np.zeros(walks, np.int64) for _ in range(4)))
 
     @classmethod
     def at_roots(cls, roots:np.ndarray) -> Walks:
         "Walks of no steps that end at `roots`, tree j's at its root: how a search expands its fresh roots"
         n = len(roots)
-        return cls(np.zeros((n, 1), np.int64), np.zeros((n, 1), np.int64), np.zeros(n, np.int64), roots, np.arange(n), np.zeros(n, np.int64))
+        return cls(np.zeros((n, 1), np.int64), np.zeros((n, 1), np.int64), np.zeros(n, np.int64), roots, np.arange(n),
+                   np.zeros(n, np.int64))
 
 class RoundPlan(NamedTuple):
     "How a search's walks go (from its `SearchConfig`)"
@@ -350,13 +381,14 @@ class RoundPlan(NamedTuple):
 # %% ../nbs/02b_tree.ipynb #678f5bf1
 @njit(cache=True, nogil=True)
 def _new_child(nodes:Nodes, rules:Rules, parent:int, action:int, i:int, teams:bool):
-    "Node `i`: the position after `action` at node `parent` (`_play_rows`), unexpanded; its value is the outcome (of the teams' game with `teams`) if the game is over"
+    ("Node `i`: the position after `action` at node `parent` (`_play_rows`), unexpanded; "
+     "its value is the outcome (of the teams' game with `teams`) if the game is over")
     ints, P = nodes.ints, nodes.occ.shape[1]
     nodes.occ[i] = nodes.occ[parent]
     ints[i] = ints[parent]
-    nxt, done, mono = _play_rows(nodes.occ[i], ints[i, HANDS:], ints[parent, TO_MOVE], ints[parent, DONE], ints[parent, MONO], action,
-                                 rules.size, rules.orientations, rules.offsets, rules.starts, rules.free, rules.corners,
-                                 rules.shifted_free, rules.shifted_corners)
+    nxt, done, mono = _play_rows(nodes.occ[i], ints[i, HANDS:], ints[parent, TO_MOVE], ints[parent, DONE],
+                                 ints[parent, MONO], action, rules.size, rules.orientations, rules.offsets,
+                                 rules.starts, rules.free, rules.corners, rules.shifted_free, rules.shifted_corners)
     over = done == (1 << P) - 1
     ints[i, TO_MOVE], ints[i, DONE], ints[i, MONO], ints[i, TERMINAL] = nxt, done, mono, over
     ints[i, ESTART], ints[i, ECOUNT], ints[i, NOISY], ints[i, STAMP] = -1, 0, 0, -1
@@ -366,7 +398,8 @@ def _new_child(nodes:Nodes, rules:Rules, parent:int, action:int, i:int, teams:bo
 # %% ../nbs/02b_tree.ipynb #ce547fb0
 @njit(cache=True, nogil=True)
 def _backup(nodes:Nodes, edges:Edges, walks:Walks, k:int, value:np.ndarray, virtual_loss:float):
-    "Add a simulation's value vector along walk k's path, taking back the walk's `virtual_loss` (visits, each a loss, added on the way down)"
+    ("Add a simulation's value vector along walk k's path, taking back the walk's `virtual_loss` (visits, "
+     "each a loss, added on the way down)")
     for d in range(walks.length[k]):
         node, e = walks.nodes[k, d], walks.edges[k, d]
         edges.floats[EN, e] += 1 - virtual_loss
@@ -385,11 +418,11 @@ def _undo_virtual_loss(nodes:Nodes, edges:Edges, walks:Walks, k:int, virtual_los
 # %% ../nbs/02b_tree.ipynb #19ee1c76
 @njit(cache=True, nogil=True)
 def _select_round(nodes, edges, rules, walks, gumbel, plan, roots, left, n_nodes, stamp):
-    """One round of every tree: `min(plan.walks_per_tree, left[g])` walks from tree g's root down to a leaf (a Gumbel root's pick
-    first, then PUCT's), with virtual loss, making the child where an edge has none; each leaf sorted into new, terminal (backed
-    up here, after all walks) or already pending this round (its virtual loss undone at once). `nodes` ... `plan`: plain tuples
-    of `Nodes`, `Edges`, `Rules`, `Walks`, `GumbelRoots`, `RoundPlan`; `left`: simulations each tree has left (decremented);
-    `stamp`: this round's number. Returns (walks, nodes in use)."""
+    """One round of every tree: `min(plan.walks_per_tree, left[g])` walks from tree g's root down to a leaf (a Gumbel
+    root's pick first, then PUCT's), with virtual loss, making the child where an edge has none; each leaf sorted into
+    new, terminal (backed up here, after all walks) or already pending this round (its virtual loss undone at once).
+    `nodes` ... `plan`: plain tuples of `Nodes`, `Edges`, `Rules`, `Walks`, `GumbelRoots`, `RoundPlan`; `left`:
+    simulations each tree has left (decremented); `stamp`: this round's number. Returns (walks, nodes in use)."""
     nodes, edges, rules, walks = Nodes(*nodes), Edges(*edges), Rules(*rules), Walks(*walks)
     gumbel, plan = GumbelRoots(*gumbel), RoundPlan(*plan)
     loss, k = plan.virtual_loss, 0
@@ -399,15 +432,18 @@ def _select_round(nodes, edges, rules, walks, gumbel, plan, roots, left, n_nodes
             node, d, first = roots[g], 0, -1
             if gumbel.active:
                 r0, r1 = nodes.ints[node, ESTART], nodes.ints[node, ESTART] + nodes.ints[node, ECOUNT]
-                first = _gumbel_next(gumbel, g, edges.floats[EW, r0:r1], edges.floats[EN, r0:r1], edges.floats[PRIOR, r0:r1],
-                                     nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
-            while nodes.ints[node, ESTART] >= 0 and not nodes.ints[node, TERMINAL]:   # the walk (inline: a call per walk cost 5% here)
+                first = _gumbel_next(gumbel, g, edges.floats[EW, r0:r1], edges.floats[EN, r0:r1],
+                                     edges.floats[PRIOR, r0:r1], nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
+            # the walk (inline: a call per walk cost 5% here)
+            while nodes.ints[node, ESTART] >= 0 and not nodes.ints[node, TERMINAL]:
                 s0, n = nodes.ints[node, ESTART], nodes.ints[node, ECOUNT]
                 if first >= 0:
                     i, first = first, -1
                 else:
-                    prior = edges.floats[NOISY_PRIOR, s0:s0 + n] if nodes.ints[node, NOISY] else edges.floats[PRIOR, s0:s0 + n]
-                    i = _puct_pick(edges.floats[EW, s0:s0 + n], edges.floats[EN, s0:s0 + n], prior, edges.floats[JITTER, s0:s0 + n],
+                    prior = (edges.floats[NOISY_PRIOR, s0:s0 + n] if nodes.ints[node, NOISY]
+                             else edges.floats[PRIOR, s0:s0 + n])
+                    i = _puct_pick(edges.floats[EW, s0:s0 + n], edges.floats[EN, s0:s0 + n], prior,
+                                   edges.floats[JITTER, s0:s0 + n],
                                    plan.c_puct * np.sqrt(max(nodes.floats[node, VISITS], 1.0)),
                                    nodes.floats[node, 1 + nodes.ints[node, TO_MOVE]])
                 e = s0 + i
@@ -438,9 +474,9 @@ def _select_round(nodes, edges, rules, walks, gumbel, plan, roots, left, n_nodes
 # %% ../nbs/02b_tree.ipynb #42a515c2
 @njit(cache=True, nogil=True)
 def _expand_backup(nodes, edges, walks, pending, actions, offsets, priors, values, jitter, virtual_loss, n_edges):
-    """Give the leaves of the walks `pending` their edges (`actions`, `priors` (CSR by `offsets`), `jitter`) and `values`, then
-    back each value up its walk's path, taking back the walk's `virtual_loss`; return the edges in use. `nodes`, `edges`, `walks`:
-    plain tuples of `Nodes`, `Edges`, `Walks`"""
+    """Give the leaves of the walks `pending` their edges (`actions`, `priors` (CSR by `offsets`), `jitter`) and
+    `values`, then back each value up its walk's path, taking back the walk's `virtual_loss`; return the edges in use.
+    `nodes`, `edges`, `walks`: plain tuples of `Nodes`, `Edges`, `Walks`"""
     nodes, edges, walks = Nodes(*nodes), Edges(*edges), Walks(*walks)
     for j in range(len(pending)):
         node = walks.leaf[pending[j]]
@@ -448,7 +484,8 @@ def _expand_backup(nodes, edges, walks, pending, actions, offsets, priors, value
         for e in range(n):
             edges.ints[ACTION, n_edges + e], edges.ints[CHILD, n_edges + e] = actions[a0 + e], -1
             edges.floats[PRIOR, n_edges + e], edges.floats[NOISY_PRIOR, n_edges + e] = priors[a0 + e], 0.0
-            edges.floats[JITTER, n_edges + e], edges.floats[EN, n_edges + e], edges.floats[EW, n_edges + e] = jitter[a0 + e], 0.0, 0.0
+            (edges.floats[JITTER, n_edges + e], edges.floats[EN, n_edges + e],
+             edges.floats[EW, n_edges + e]) = jitter[a0 + e], 0.0, 0.0
         nodes.ints[node, ESTART], nodes.ints[node, ECOUNT] = n_edges, n
         nodes.floats[node, 1:] = values[j]
         n_edges += n
