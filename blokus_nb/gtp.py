@@ -19,8 +19,10 @@ from .arena import Player, make_player
 from .mcts import GUMBEL_ACTIONS, ENDGAME_NODES
 
 # %% ../nbs/07_gtp.ipynb #d0bc0482
-GAME_NAMES = {g: v.name for v in VARIANTS.values() for g in sgf_games(v)}   # 'Blokus Duo' -> 'duo', 'Blokus' and 'Blokus Two-Player' -> 'classic'
-TEAM_GAMES = (TEAM_GAME,)   # Pentobi's two-player Classic: one player holds colours 1 and 3, the other 2 and 4, and plays for their sum
+# 'Blokus Duo' -> 'duo', 'Blokus' and 'Blokus Two-Player' -> 'classic'
+GAME_NAMES = {g: v.name for v in VARIANTS.values() for g in sgf_games(v)}
+# Pentobi's two-player Classic: one player holds colours 1 and 3, the other 2 and 4, and plays for their sum
+TEAM_GAMES = (TEAM_GAME,)
 
 _COLOR_WORDS = {'duo': {'b': 0, 'black': 0, 'blue': 0, 'w': 1, 'white': 1, 'green': 1},
                 'classic': {'1': 0, 'blue': 0, '2': 1, 'yellow': 1, '3': 2, 'red': 2, '4': 3, 'green': 3}}
@@ -47,27 +49,34 @@ def with_mover(state:State, player:int) -> State:
     if state.to_move == player and not state.is_over: return state
     if not state.can_move(player):
         raise GTPError(f'{color_name(state.variant, player)} has no legal move')
-    return State(state.variant, state.occ, state.hands, player, state.done & ~(1 << player), state.mono_last, state.moves)
+    return State(state.variant, state.occ, state.hands, player, state.done & ~(1 << player), state.mono_last,
+                 state.moves)
 
 # %% ../nbs/07_gtp.ipynb #909c791d
 class GTPEngine:
     "A Pentobi-dialect GTP engine playing with `player_for(variant_name)`'s moves"
-    def __init__(self, player_for, # a `Player`, or a function from a variant name to a `Player` (called with `teams=True` for a two-a-side game)
+    def __init__(self, player_for, # a `Player`, or a function making one for a variant name (`teams=True`: two a side)
                  variant:str='duo', name:str='blokus_nb',
-                 game:str=None): # the game at start-up as `set_game` names it (e.g. 'Blokus Two-Player'); None: `variant`'s own
-        self._player_for = player_for if callable(player_for) and not isinstance(player_for, Player) else (lambda _, teams=False: player_for)
+                 # the game at start-up as `set_game` names it (e.g. 'Blokus Two-Player'); None: `variant`'s own
+                 game:str=None):
+        self._player_for = (player_for if callable(player_for) and not isinstance(player_for, Player)
+                            else (lambda _, teams=False: player_for))
         self.name, self.players, self.done = name, {}, False
         v = get_variant(variant)
         if game is not None and GAME_NAMES.get(game) != v.name:
-            raise ValueError(f'game {game!r} is not {v.name}; {v.name} is played as {", ".join(repr(g) for g in sgf_games(v))}')
+            raise ValueError(f'game {game!r} is not {v.name}; '
+                             f'{v.name} is played as {", ".join(repr(g) for g in sgf_games(v))}')
         self._set_variant(v.name, game or v.sgf_game)
-        self.commands = {'protocol_version': lambda a: '2', 'name': lambda a: self.name, 'version': lambda a: __version__,
+        self.commands = {'protocol_version': lambda a: '2', 'name': lambda a: self.name,
+                         'version': lambda a: __version__,
                          'known_command': lambda a: str(self._arg(a, 0, 'command') in self.commands).lower(),
                          'list_commands': lambda a: '\n'.join(sorted(self.commands)), 'quit': self._quit,
                          'set_game': self._set_game, 'clear_board': self._clear_board, 'play': self._play,
-                         'genmove': lambda a: self._genmove(a, commit=True), 'reg_genmove': lambda a: self._genmove(a, commit=False),
+                         'genmove': lambda a: self._genmove(a, commit=True),
+                         'reg_genmove': lambda a: self._genmove(a, commit=False),
                          'undo': self._undo, 'all_legal': self._all_legal, 'final_score': self._final_score,
-                         'showboard': lambda a: '\n' + str(self.state), 'cputime': lambda a: f'{time.process_time():.3f}'}
+                         'showboard': lambda a: '\n' + str(self.state),
+                         'cputime': lambda a: f'{time.process_time():.3f}'}
 
     @property
     def teams(self) -> bool:
@@ -78,7 +87,8 @@ class GTPEngine:
         "The player for the current game (built on first use)"
         key = (self.variant, self.teams)
         if key not in self.players:
-            self.players[key] = self._player_for(self.variant, teams=True) if self.teams else self._player_for(self.variant)
+            self.players[key] = (self._player_for(self.variant, teams=True) if self.teams
+                                 else self._player_for(self.variant))
         return self.players[key]
 
     def _set_variant(self, variant:str, game:str):
@@ -119,7 +129,8 @@ def _engine_quit(self:GTPEngine, args):
     return ''
 
 def _engine_set_game(self:GTPEngine, args):
-    "set_game: switch to the game named in `args` (Pentobi's name); the current game stays when its player cannot be made"
+    ("set_game: switch to the game named in `args` (Pentobi's name); "
+     "the current game stays when its player cannot be made")
     game = ' '.join(args)
     if game not in GAME_NAMES:
         raise GTPError(f'unsupported game {game!r}; this engine plays {", ".join(repr(g) for g in GAME_NAMES)}')
@@ -181,7 +192,8 @@ def _engine_all_legal(self:GTPEngine, args):
 def _engine_final_score(self:GTPEngine, args):
     "final_score: the SGF result in Duo and two a side (B+5, W+2, 0), every colour's Pentobi points in Classic"
     scores = self.state.scores()
-    if self.teams: scores = [scores[0] + scores[2], scores[1] + scores[3]]   # two a side: as Pentobi, B is colours 1 and 3
+    # two a side: as Pentobi, B is colours 1 and 3
+    if self.teams: scores = [scores[0] + scores[2], scores[1] + scores[3]]
     if len(scores) > 2: return ' '.join(str(89 + s) for s in scores)
     diff = scores[0] - scores[1]
     return '0' if diff == 0 else f'B+{diff}' if diff > 0 else f'W+{-diff}'
@@ -194,49 +206,68 @@ GTPEngine._all_legal = _engine_all_legal
 GTPEngine._final_score = _engine_final_score
 
 # %% ../nbs/07_gtp.ipynb #2d3a4da6
-GTP_SECONDS = 1.0        # the engine's time per move by default: about 0.8 s a move on average, under Pentobi level 7's on the 2-core CPUs measured (0.81 to 1.27 s, see above)
-GTP_SIMULATIONS = 4000   # the most simulations a move may use in that time (a fast machine); with --seconds 0, the number every move uses
+# the engine's time per move by default: about 0.8 s a move on average, under Pentobi level 7's
+# on the 2-core CPUs measured (0.81 to 1.27 s, see above)
+GTP_SECONDS = 1.0
+# the most simulations a move may use in that time (a fast machine); with --seconds 0, the number every move uses
+GTP_SIMULATIONS = 4000
 
 def engine_from_args(argv=None) -> GTPEngine:
     "The `GTPEngine` that the command line `argv` describes (see `main`)"
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.gtp',
-                                     description="A Blokus engine speaking Pentobi's GTP dialect on standard input and output.")
-    parser.add_argument('--checkpoint', default=None, help='a network saved by save_net (plays its own variant); default: the network that ships (load_pretrained)')
+                                     description="A Blokus engine speaking Pentobi's GTP dialect "
+                                                 "on standard input and output.")
+    parser.add_argument('--checkpoint', default=None,
+                        help='a network saved by save_net (plays its own variant); '
+                             'default: the network that ships (load_pretrained)')
     parser.add_argument('--player', default=None, help='random, greedy, mcts or pretrained instead of a network file')
     parser.add_argument('--variant', default=None, choices=[*VARIANTS, 'classic_2'],
-                        help="the game at start-up (default: the network's, else duo); classic_2: Classic two a side, Pentobi's Blokus Two-Player")
+                        help="the game at start-up (default: the network's, else duo); "
+                             "classic_2: Classic two a side, Pentobi's Blokus Two-Player")
     parser.add_argument('--seconds', type=float, default=GTP_SECONDS,
-                        help=f'time per move: each move gets the simulations the measured speed fits in it (default {GTP_SECONDS}); 0: a fixed number, --simulations')
+                        help=f'time per move: each move gets the simulations the measured speed fits in it '
+                             f'(default {GTP_SECONDS}); 0: a fixed number, --simulations')
     parser.add_argument('--simulations', type=int, default=GTP_SIMULATIONS,
-                        help=f'the most search simulations a move may use (default {GTP_SIMULATIONS}); with --seconds 0, the number every move uses')
+                        help=f'the most search simulations a move may use (default {GTP_SIMULATIONS}); '
+                             'with --seconds 0, the number every move uses')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
-                        help=f'the search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
+                        help=f'the search uses a Gumbel root over this many actions '
+                             f'(default {GUMBEL_ACTIONS}: the player training and the ladder use; 0: PUCT)')
     parser.add_argument('--paced', action='store_true',
-                        help='spend the time per move unevenly: longer in the opening and middle game, shorter in the endgame (see arena.TIME_SHARES)')
+                        help='spend the time per move unevenly: longer in the opening and middle game, '
+                             'shorter in the endgame (see arena.TIME_SHARES)')
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
-                        help=f'near the end of the game, prove the result exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only; see arena.MCTSPlayer)')
+                        help=f'near the end of the game, prove the result exactly with at most this many positions '
+                             f'a move (default {ENDGAME_NODES}; 0: search only; see arena.MCTSPlayer)')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
-    if args.checkpoint is not None and args.player is not None: parser.error('give one of --checkpoint PATH and --player NAME, not both')
-    if args.checkpoint is None and args.player is None: args.player = 'pretrained'   # the network that ships with the package
+    if args.checkpoint is not None and args.player is not None:
+        parser.error('give one of --checkpoint PATH and --player NAME, not both')
+    # the network that ships with the package
+    if args.checkpoint is None and args.player is None: args.player = 'pretrained'
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
-    if not args.seconds >= 0: parser.error(f'--seconds must be >= 0 (0: a fixed number of simulations), got {args.seconds}')
+    if not args.seconds >= 0:
+        parser.error(f'--seconds must be >= 0 (0: a fixed number of simulations), got {args.seconds}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     if args.endgame_nodes < 0: parser.error(f'--endgame-nodes must be >= 0 (0: search only), got {args.endgame_nodes}')
-    game = TEAM_GAME if args.variant == 'classic_2' else None   # Pentobi's name for Classic two a side (its --game classic_2)
+    # Pentobi's name for Classic two a side (its --game classic_2)
+    game = TEAM_GAME if args.variant == 'classic_2' else None
     if game: args.variant = 'classic'
     if args.checkpoint is not None:
         from blokus_nb.net import load_net
         if not Path(args.checkpoint).is_file(): parser.error(f'no such checkpoint: {args.checkpoint}')
         try: net_variant = load_net(args.checkpoint).config.variant
         except ValueError as e: parser.error(str(e))
-        if args.variant not in (None, net_variant): parser.error(f'{args.checkpoint} is a {net_variant} network, not {args.variant}')
+        if args.variant not in (None, net_variant):
+            parser.error(f'{args.checkpoint} is a {net_variant} network, not {args.variant}')
         spec, variant = args.checkpoint, net_variant
     else:
-        if args.player not in ('random', 'greedy', 'mcts', 'pretrained'): parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
+        if args.player not in ('random', 'greedy', 'mcts', 'pretrained'):
+            parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
-    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions, teams,
-                                                        args.seconds or None, args.paced, args.endgame_nodes), variant, game=game)
+    return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions,
+                                                        teams, args.seconds or None, args.paced, args.endgame_nodes),
+                     variant, game=game)
 
 def main(argv=None):
     "Run a GTP engine on standard input and output"
@@ -251,13 +282,14 @@ class GTPPlayer(Player):
     "Any GTP engine, started from `command`, as an arena player"
     def __init__(self, command, # a command line (string or list), e.g. 'pentobi-gtp --level 3 --noresign --quiet'
                  name:str=None, timeout:float=120.0, cwd=None, env=None,
-                 game:str=None): # the game named to the engine's set_game; None: the position's variant's (e.g. 'Blokus Two-Player' for Classic two a side)
+                 # the game for set_game (e.g. 'Blokus Two-Player': Classic two a side); None: the position's variant's
+                 game:str=None):
         self.game = game
         self.command = shlex.split(command) if isinstance(command, str) else [str(c) for c in command]
         self.timeout, self._stderr, self._lines = timeout, deque(maxlen=20), queue.Queue()
         try:
-            self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                         text=True, bufsize=1, cwd=cwd, env=env)
+            self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True, bufsize=1, cwd=cwd, env=env)
         except OSError as e: raise GTPError(f'cannot start GTP engine {self.command[0]!r}: {e}') from None
         threading.Thread(target=self._pump, args=(self.proc.stdout, self._lines.put), daemon=True).start()
         threading.Thread(target=self._pump, args=(self.proc.stderr, self._stderr.append), daemon=True).start()
@@ -273,11 +305,13 @@ class GTPPlayer(Player):
 
     def _failure(self, what:str) -> GTPError:
         tail = ''.join(line for line in self._stderr if line)[-1000:].strip()
-        return GTPError(f'GTP engine {self.name!r}: {what}' + (f'\nits standard error ends with:\n{tail}' if tail else ''))
+        return GTPError(f'GTP engine {self.name!r}: {what}'
+                        + (f'\nits standard error ends with:\n{tail}' if tail else ''))
 
     def send(self, command:str) -> str:
         "Send one command and return the engine's answer; `GTPError` if it fails, exits or times out"
-        if self.proc.poll() is not None: raise self._failure(f'has exited (code {self.proc.returncode}) before {command!r}')
+        if self.proc.poll() is not None:
+            raise self._failure(f'has exited (code {self.proc.returncode}) before {command!r}')
         try: self.proc.stdin.write(command + '\n'); self.proc.stdin.flush()
         except (BrokenPipeError, OSError): raise self._failure(f'has exited before {command!r}') from None
         deadline, lines = time.monotonic() + self.timeout, []

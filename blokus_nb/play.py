@@ -11,15 +11,17 @@ __all__ = ['COLOR_NAMES', 'ORDINALS', 'BLANK', 'USED', 'PlaySession', 'default_o
 # %% ../nbs/06_play.ipynb #0befdf54
 import re, threading
 from pathlib import Path
-from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell, sym_cell, save_sgf,
-                              normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE, PIECE_NAMES, N_PIECES, PIECE_SIZES)
+from .engine import (State, new_game, get_variant, make_move, move_cells, format_move, format_cell,
+                              sym_cell, save_sgf, normalize_cells, SHAPE_TO_ORIENT, ORIENT_CELLS, ORIENT_PIECE,
+                              PIECE_NAMES, N_PIECES, PIECE_SIZES)
 from .arena import Player, GreedyPlayer, MCTSPlayer, unused_paths
 from .mcts import GUMBEL_ACTIONS
 from .net import load_pretrained
 from .viz import player_color, EMPTY
 
 # %% ../nbs/06_play.ipynb #a2897a5a
-COLOR_NAMES = {2: ('purple', 'orange'), 4: ('blue', 'yellow', 'red', 'green')}   # as the boards draw them (Pentobi's colours)
+# as the boards draw them (Pentobi's colours)
+COLOR_NAMES = {2: ('purple', 'orange'), 4: ('blue', 'yellow', 'red', 'green')}
 
 ORDINALS = {1: 'first', 2: 'second', 3: 'third', 4: 'fourth'}
 
@@ -63,7 +65,8 @@ class PlaySession:
             self.state = self.state.play(move)
             said.append(f'{self.opponent.name} played {_move_words(self.variant, move)}'
                         + (f' for {COLOR_NAMES[self.variant.n_players][p]}' if self.variant.n_players > 2 else ''))
-        if said: self.message = (self.message + ' ' if self.message.startswith('You played') else '') + '; '.join(said) + '.'
+        if said:
+            self.message = (self.message + ' ' if self.message.startswith('You played') else '') + '; '.join(said) + '.'
         if self.state.is_over: self.message = self.result()
         elif said: self.message += ' Your move.'
 
@@ -88,7 +91,8 @@ def _result(self:PlaySession) -> str:
     scores, n = self.state.scores(), self.variant.n_players
     line = ', '.join(f'{self.seat_name(p)} {s:+d}' for p, s in enumerate(scores))
     if 2 * len(self.human_seats) == n:           # one side each, or two colours a side: the sums decide
-        mine = sum(scores[p] for p in self.human_seats); theirs = sum(s for p, s in enumerate(scores) if p not in self.human_seats)
+        mine = sum(scores[p] for p in self.human_seats)
+        theirs = sum(s for p, s in enumerate(scores) if p not in self.human_seats)
         if mine == theirs: verdict = 'A draw.'
         else: verdict = f"{'You win' if mine > theirs else self.opponent.name + ' wins'} by {abs(mine - theirs)}."
     else:                                        # every colour for itself: the places decide
@@ -119,7 +123,8 @@ def _select(self:PlaySession, piece):
     return True
 
 def _hint(self:PlaySession):
-    self.message = f'{PIECE_NAMES[self.piece]}: click the board where its marked square goes (rotate and flip to turn it).'
+    self.message = (f'{PIECE_NAMES[self.piece]}: click the board where its marked square goes '
+                    '(rotate and flip to turn it).')
 
 def _turn(self:PlaySession, sym:int):
     if self.piece is None: self.message = 'Pick a piece first.'; return
@@ -146,7 +151,8 @@ def _moves_covering(self:PlaySession, row:int, col:int) -> list:
 
 _REASONS = ((r'overlaps a placed piece', 'covers a square that is already taken'),
             (r'shares an edge with', 'would touch your own pieces along a side (your pieces may meet only at corners)'),
-            (r'first piece must cover the start point (\w+)', r'must cover your start point \1 (the ring on the board): it is your first piece'),
+            (r'first piece must cover the start point (\w+)',
+             r'must cover your start point \1 (the ring on the board): it is your first piece'),
             (r'does not touch a corner', 'must touch one of your pieces at a corner'))
 
 def _plain_reason(problem:str) -> str:
@@ -158,7 +164,8 @@ def _plain_reason(problem:str) -> str:
 
 def _place(self:PlaySession, row:int, col:int, # the board cell clicked (row 0 is the top, Pentobi's highest row)
            reply:bool=True) -> bool: # let the opponent answer now (the widget answers in a thread instead)
-    "Place the selected piece so it covers (row, col), its marked square there when that is legal; False (the reason in `message`) when refused"
+    ("Place the selected piece so it covers (row, col), its marked square there when that is legal; "
+     "False (the reason in `message`) when refused")
     if self.state.is_over: self.message = self.result(); return False
     if self.thinking or not self.human_to_move: self.message = f'Wait: {self.opponent.name} is thinking.'; return False
     if self.piece is None: self.message = 'Pick a piece first.'; return False
@@ -168,7 +175,8 @@ def _place(self:PlaySession, row:int, col:int, # the board cell clicked (row 0 i
     allowed = set(self.state.legal_moves())
     legal = [m for m in moves if m in allowed]
     if not legal:
-        self.message = f'{name} cannot go at {where}: it {_plain_reason(str(_why(self.state, moves[0])))}.'; return False
+        self.message = f'{name} cannot go at {where}: it {_plain_reason(str(_why(self.state, moves[0])))}.'
+        return False
     move = legal[0]
     self.history.append(self.state)
     self.state, self.piece, self.orient = self.state.play(move), None, None
@@ -199,7 +207,8 @@ def _tint(color:str, amount:float=0.4) -> str:
     return '#' + ''.join(f'{round(x * amount + y * (1 - amount)):02x}' for x, y in zip(a, b))
 
 def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
-    "A piece drawn in `px`-pixel squares, in a `box`×`box` grid (None: its own size, sitting on the bottom edge of a 5-square frame)"
+    ("A piece drawn in `px`-pixel squares, in a `box`×`box` grid "
+     "(None: its own size, sitting on the bottom edge of a 5-square frame)")
     cells = set(cells)
     first = min(cells) if cells else None
     rows, cols = (box, box) if box else (max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1)
@@ -214,8 +223,10 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
             f'width:{frame}px;height:{frame}px;overflow:hidden">{grid}</div>')
 
 def default_opponent(variant='duo', simulations:int=32,
-                     teams:bool=False) -> Player: # Classic two a side: the search plays for its team (see `SearchConfig.teams`)
-    "Who `play` puts in the other seats when nobody is named: the network that ships for `variant` (see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player"
+                     # Classic two a side: the search plays for its team (see `SearchConfig.teams`)
+                     teams:bool=False) -> Player:
+    ("Who `play` puts in the other seats when nobody is named: the network that ships for `variant` "
+     "(see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player")
     try: net = load_pretrained(variant)
     except ValueError: return GreedyPlayer()
     return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS, teams=teams)
@@ -256,7 +267,8 @@ class PlayBoard:
         "The one style of class `kind` ('button' or 'html') with these values, made once"
         key = (kind, tuple(sorted(values.items())))
         if key not in self._styles:
-            make = self.W.ButtonStyle if kind == 'button' else self.W.HTML.class_traits()['style'].klass   # HTMLStyle (8), DescriptionStyle (7)
+            # an HTML widget's style class: HTMLStyle in ipywidgets 8, DescriptionStyle in 7
+            make = self.W.ButtonStyle if kind == 'button' else self.W.HTML.class_traits()['style'].klass
             self._styles[key] = make(**values)
         return self._styles[key]
     def layout(self, **values):
@@ -265,7 +277,8 @@ class PlayBoard:
         if key not in self._layouts: self._layouts[key] = self.W.Layout(**values)
         return self._layouts[key]
     def html(self, value:str='', classes=(), **layout):
-        "An HTML widget showing `value`, with CSS `classes`, the shared layout of these values and the shared HTML style"
+        ("An HTML widget showing `value`, with CSS `classes`, the shared layout of these values "
+         "and the shared HTML style")
         return self.W.HTML(value, layout=self.layout(**layout), style=self.style('html'), _dom_classes=tuple(classes))
 
     @property
@@ -276,10 +289,12 @@ class PlayBoard:
 
 # %% ../nbs/06_play.ipynb #f961486b
 def board_fit_css(width:int) -> str:
-    "A `<style>` that zooms a board `width` pixels wide (CSS class blokus-board-WIDTH) to fit a narrower play widget, in 5% steps down to 50%"
+    ("A `<style>` that zooms a board `width` pixels wide (CSS class blokus-board-WIDTH) to fit a narrower play widget, "
+     "in 5% steps down to 50%")
     rules = ['.blokus-play { container-type: inline-size; }']
     for pct in range(95, 45, -5):       # wider queries first: the narrowest matching one comes last and wins
-        rules.append(f'@container (max-width: {(width * (pct + 5) + 99) // 100}px) {{ .blokus-board-{width} {{ zoom: {pct / 100:g}; }} }}')
+        rules.append(f'@container (max-width: {(width * (pct + 5) + 99) // 100}px) '
+                     f'{{ .blokus-board-{width} {{ zoom: {pct / 100:g}; }} }}')
     return '<style>' + '\n'.join(rules) + '</style>'
 
 # %% ../nbs/06_play.ipynb #86042cc4
@@ -291,7 +306,8 @@ def _board_cell_look(self:PlayBoard, r:int, c:int, grid, last:set, starts:dict) 
     return self.style('button', button_color=color), '•' if (r, c) in last else '○' if (r, c) in starts else BLANK
 
 def _board_grid(self:PlayBoard):
-    "The board: a grid of cell buttons, with coordinates as Pentobi shows them (columns a.. from the left, rows 1.. from the bottom)"
+    ("The board: a grid of cell buttons, with coordinates as Pentobi shows them "
+     "(columns a.. from the left, rows 1.. from the bottom)")
     W, n, px, v = self.W, self.n, self.px, self.variant
     label_w = 22
     looks = self._looks()
@@ -299,23 +315,28 @@ def _board_grid(self:PlayBoard):
     def cell_button(r, c):
         name = format_cell(v, r, c)
         style, text = looks[r][c]
-        b = W.Button(description=text, tooltip=name, layout=cell_layout, style=style, _dom_classes=('blokus-cell', f'blokus-at-{name}'))
+        b = W.Button(description=text, tooltip=name, layout=cell_layout, style=style,
+                     _dom_classes=('blokus-cell', f'blokus-at-{name}'))
         b.on_click(lambda _: self.click(r, c))
         return b
     self.cells = [[cell_button(r, c) for c in range(n)] for r in range(n)]
     grid = W.GridBox([b for row in self.cells for b in row],
-                     layout=W.Layout(grid_template_columns=f'repeat({n}, {px + 2}px)', grid_gap='0', width=f'{n * (px + 2)}px'))
+                     layout=W.Layout(grid_template_columns=f'repeat({n}, {px + 2}px)', grid_gap='0',
+                                     width=f'{n * (px + 2)}px'))
     numbers = self.html('<div style="color:#777;font-size:11px;text-align:center">' + ''.join(
-        f'<div style="height:{px + 2}px;line-height:{px + 2}px">{n - r}</div>' for r in range(n)) + '</div>', width=f'{label_w}px', margin='0')
+        f'<div style="height:{px + 2}px;line-height:{px + 2}px">{n - r}</div>' for r in range(n)) + '</div>',
+        width=f'{label_w}px', margin='0')
     letters = self.html(f'<div style="display:flex;margin-left:{label_w}px">' + ''.join(
-        f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>' for c in range(n))
-        + '</div>', margin='0')
+        f'<div style="width:{px + 2}px;text-align:center;color:#777;font-size:11px">{chr(ord("a") + c)}</div>'
+        for c in range(n)) + '</div>', margin='0')
     board_w = 2 * label_w + n * (px + 2) + 4
     width = f'{board_w}px'
-    self.score = self.html(width=width, height='24px' if self.P == 2 else '44px', overflow='hidden')   # Classic: two lines
+    # the scores: one line for Duo, two for Classic
+    self.score = self.html(width=width, height='24px' if self.P == 2 else '44px', overflow='hidden')
     middle = W.HBox([numbers, grid, numbers], layout=self.layout(margin='0'))
     fit = self.html(board_fit_css(board_w), display='none')      # shrinks the board in a narrow output
-    return W.VBox([self.score, letters, middle, letters, fit], layout=W.Layout(width=width, min_width=width, flex='0 0 auto'),
+    return W.VBox([self.score, letters, middle, letters, fit],
+                  layout=W.Layout(width=width, min_width=width, flex='0 0 auto'),
                   _dom_classes=('blokus-board', f'blokus-board-{board_w}'))
 
 def _board_looks(self:PlayBoard):
@@ -343,27 +364,30 @@ def _board_panel(self:PlayBoard, strengths):
         name = PIECE_NAMES[p]
         pic = self.html(width='44px', height='42px', margin='0')
         b = W.Button(description=name, tooltip=f'{name}: {PIECE_SIZES[p]} square{"s" if PIECE_SIZES[p] > 1 else ""}',
-                     layout=self.layout(width='44px', height='24px', padding='0', margin='0'), style=self.style('button'),
-                     _dom_classes=('blokus-piece', f'blokus-piece-{name}'))
+                     layout=self.layout(width='44px', height='24px', padding='0', margin='0'),
+                     style=self.style('button'), _dom_classes=('blokus-piece', f'blokus-piece-{name}'))
         b.on_click(lambda _, p=p: self.pick(p))
         self.pieces[name], self.piece_pictures[name] = b, pic
         tiles.append(W.VBox([pic, b], layout=self.layout(width='46px', margin='0 0 10px 0')))
     pieces = W.VBox([W.HBox(tiles[i:i + 7]) for i in range(0, N_PIECES, 7)], layout=self.layout(width=f'{panel_w}px'))
     self.preview = self.html(width='84px', height='84px', overflow='hidden')
-    self.controls = {name: W.Button(description=name, layout=self.layout(width='92px'), _dom_classes=('blokus-' + name.replace(' ', '-'),))
+    self.controls = {name: W.Button(description=name, layout=self.layout(width='92px'),
+                                    _dom_classes=('blokus-' + name.replace(' ', '-'),))
                      for name in ('rotate', 'flip', 'undo', 'new game')}
     self.message = self.html(classes=('blokus-message',), width=f'{panel_w}px', height='112px', overflow='hidden')
     base = session.human_seats
-    self.first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI', description='first move',
-                                 style={'button_width': '70px', 'description_width': '80px'})
+    self.first = W.ToggleButtons(options=['you', 'the AI'], value='you' if 0 in base else 'the AI',
+                                 description='first move', style={'button_width': '70px', 'description_width': '80px'})
     self.searches = hasattr(session.opponent, 'config') and hasattr(session.opponent.config, 'simulations')
     if self.searches:
         sims = sorted({*strengths, session.opponent.config.simulations})
-        self.strength = W.Dropdown(options=[(f'{s} simulations', s) for s in sims], value=session.opponent.config.simulations,
-                                   description='AI strength', style={'description_width': '80px'}, layout=self.layout(width='240px'))
+        self.strength = W.Dropdown(options=[(f'{s} simulations', s) for s in sims],
+                                   value=session.opponent.config.simulations, description='AI strength',
+                                   style={'description_width': '80px'}, layout=self.layout(width='240px'))
     else: self.strength = self.html(f'<div style="margin-left:4px">AI: {session.opponent.name}</div>', width='240px')
     self.filename = W.Text(value='game.blksgf', layout=self.layout(width='160px'))
-    self.save_button = W.Button(description='save .blksgf', layout=self.layout(width='110px'), _dom_classes=('blokus-save',))
+    self.save_button = W.Button(description='save .blksgf', layout=self.layout(width='110px'),
+                                _dom_classes=('blokus-save',))
     c = self.controls
     c['rotate'].on_click(lambda _: self.turn(session.rotate))
     c['flip'].on_click(lambda _: self.turn(session.flip))
@@ -373,7 +397,8 @@ def _board_panel(self:PlayBoard, strengths):
     if self.searches: self.strength.observe(self.on_strength, 'value')
     self.save_button.on_click(self.on_save)
     return W.VBox([pieces, W.HBox([self.preview, W.VBox([c['rotate'], c['flip']])]), self.message,
-                   W.HBox([c['undo'], c['new game']]), self.first, self.strength, W.HBox([self.filename, self.save_button])],
+                   W.HBox([c['undo'], c['new game']]), self.first, self.strength,
+                   W.HBox([self.filename, self.save_button])],
                   layout=W.Layout(width=f'{panel_w}px', min_width=f'{panel_w}px', margin='0 0 0 16px', flex='0 0 auto'),
                   _dom_classes=('blokus-panel',))
 
@@ -381,7 +406,8 @@ PlayBoard._panel = _board_panel
 
 # %% ../nbs/06_play.ipynb #b88f33db
 def _board_redraw(self:PlayBoard):
-    "Show the session as it is now: the board, the pieces in the person's colour, the piece in hand, the score and the message (only what changed reaches the page)"
+    ("Show the session as it is now: the board, the pieces in the person's colour, the piece in hand, "
+     "the score and the message (only what changed reaches the page)")
     with self.lock:
         session, s, P = self.session, self.session.state, self.P
         for row, looks in zip(self.cells, self._looks()):
@@ -392,14 +418,18 @@ def _board_redraw(self:PlayBoard):
             b = self.pieces[name]
             b.disabled = p not in held or s.is_over
             b.style = chosen if p == session.piece else self.style('button')
-            self.piece_pictures[name].value = _shape_html(ORIENT_CELLS[ORIENT_PIECE.index(p)], hue if p in held else USED, 8)
-        if session.orient is not None: self.preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True, box=5)
-        else: self.preview.value = '<div style="color:#888;font-size:12px;padding-top:30px;text-align:center">no piece</div>'
+            self.piece_pictures[name].value = _shape_html(ORIENT_CELLS[ORIENT_PIECE.index(p)],
+                                                          hue if p in held else USED, 8)
+        if session.orient is not None:
+            self.preview.value = _shape_html(ORIENT_CELLS[session.orient], hue, 16, mark=True, box=5)
+        else: self.preview.value = ('<div style="color:#888;font-size:12px;padding-top:30px;text-align:center">'
+                                    'no piece</div>')
         scores = s.scores()
         state_words = ('game over' if s.is_over else 'thinking…' if session.thinking
                        else 'your move' if session.human_to_move else '')
-        self.score.value = (f'<div style="white-space:{"nowrap" if P == 2 else "normal"};line-height:20px">' + ' &nbsp; '.join(
-            f'<span style="color:{player_color(self.variant, p)}">■</span> {session.seat_name(p)} <b>{scores[p]:+d}</b>' for p in range(P))
+        self.score.value = (f'<div style="white-space:{"nowrap" if P == 2 else "normal"};line-height:20px">'
+            + ' &nbsp; '.join(f'<span style="color:{player_color(self.variant, p)}">■</span> '
+                              f'{session.seat_name(p)} <b>{scores[p]:+d}</b>' for p in range(P))
             + f' &nbsp; — <i>{state_words}</i></div>')
         text = session.message + (f' {session.opponent.name} is thinking…' if session.thinking else '')
         style = ('font-size:15px;font-weight:bold;background:#fff3c4;padding:6px;border-radius:4px' if s.is_over
@@ -486,15 +516,20 @@ PlayBoard.on_save = _board_on_save
 
 # %% ../nbs/06_play.ipynb #a3c7231c
 def play(variant:str='duo', # 'duo' or 'classic'
-         opponent:Player=None, # who plays the other seats (default: the network that ships with the package, 32 simulations; greedy where none ships)
+         # who plays the other seats (default: the network that ships, 32 simulations; greedy where none ships)
+         opponent:Player=None,
          human_seats=(0,), # the person's seats; the "first move" switch swaps them with the opponent's
          background:bool=True, # search in a thread, so the board stays responsive and shows "thinking…"
          strengths=(8, 32, 128, 512)): # simulations offered when `opponent` searches (an `MCTSPlayer`)
-    "An ipywidgets board to play a whole game against `opponent`; works with ipywidgets 7 (Colab) and 8; returns the widget (its `PlayBoard` is `.play_board`)"
-    teams = 2 * len(tuple(human_seats)) == get_variant(variant).n_players == 4     # Classic two a side: the AI's colours are a team
-    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant, teams=teams), human_seats), background, strengths)
+    ("An ipywidgets board to play a whole game against `opponent`; works with ipywidgets 7 (Colab) and 8; "
+     "returns the widget (its `PlayBoard` is `.play_board`)")
+    # Classic two a side: the AI's colours are a team
+    teams = 2 * len(tuple(human_seats)) == get_variant(variant).n_players == 4
+    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant, teams=teams), human_seats),
+                      background, strengths)
     box = board.widget
     box.play_board = board
-    for name in ('session', 'cells', 'pieces', 'piece_pictures', 'controls', 'message', 'first', 'strength', 'filename', 'save_button', 'wait'):
+    for name in ('session', 'cells', 'pieces', 'piece_pictures', 'controls', 'message', 'first', 'strength',
+                 'filename', 'save_button', 'wait'):
         setattr(box, name, getattr(board, name))          # the parts a test or a script drives, on the widget too
     return box

@@ -33,8 +33,11 @@ def level_rating(variant, level:int) -> float:
     return float(ratings[level - 1])
 
 # %% ../nbs/08_strength.ipynb #e61cea6e
-PENTOBI_GAMES = {('duo', 'teams'): 'duo', ('duo', 'one'): 'duo', ('classic', 'teams'): 'classic_2', ('classic', 'one'): 'classic'}
-PENTOBI_GAME_TITLES = {'duo': get_variant('duo').sgf_game, 'classic_2': TEAM_GAME, 'classic': get_variant('classic').sgf_game}   # their names in GTP's set_game and in SGF
+PENTOBI_GAMES = {('duo', 'teams'): 'duo', ('duo', 'one'): 'duo', ('classic', 'teams'): 'classic_2',
+                 ('classic', 'one'): 'classic'}
+# their names in GTP's set_game and in SGF
+PENTOBI_GAME_TITLES = {'duo': get_variant('duo').sgf_game, 'classic_2': TEAM_GAME,
+                       'classic': get_variant('classic').sgf_game}
 
 def pentobi_game(variant, seating:str='teams') -> str:
     "Pentobi's game (its --game value) for a match of `variant` with this seating (see `seats_of_a`)"
@@ -43,16 +46,19 @@ def pentobi_game(variant, seating:str='teams') -> str:
 
 # %% ../nbs/08_strength.ipynb #f131c10e
 PENTOBI_HELP = ("Pentobi's GTP engine (pentobi-gtp) is needed for this and was not found. It is not on PyPI: "
-                "python -m blokus_nb.bench build-pentobi builds it from Pentobi's source (https://github.com/enz/pentobi; it needs CMake "
-                "and a C++ compiler) and prints the PENTOBI_GTP and PENTOBI_BOOKS to set; or build it as Pentobi's INSTALL.md describes, "
+                "python -m blokus_nb.bench build-pentobi builds it from Pentobi's source "
+                "(https://github.com/enz/pentobi; it needs CMake and a C++ compiler) and prints the PENTOBI_GTP "
+                "and PENTOBI_BOOKS to set; or build it as Pentobi's INSTALL.md describes, "
                 "with the GTP interface on, then set PENTOBI_GTP=/path/to/pentobi-gtp or pass --pentobi PATH. "
-                "Optionally set PENTOBI_BOOKS to the source's opening_books folder so that it plays with its opening books.")
+                "Optionally set PENTOBI_BOOKS to the source's opening_books folder "
+                "so that it plays with its opening books.")
 
 class PentobiNotFound(FileNotFoundError):
     "Pentobi's GTP engine is not where we looked; the message says how to get it"
 
 def find_pentobi(path=None) -> str:
-    "The path of Pentobi's GTP engine: `path`, else $PENTOBI_GTP, else `pentobi-gtp` on the PATH; `PentobiNotFound` says how to get it"
+    ("The path of Pentobi's GTP engine: `path`, else $PENTOBI_GTP, else `pentobi-gtp` on the PATH; "
+     "`PentobiNotFound` says how to get it")
     given = path or os.environ.get('PENTOBI_GTP')
     if given:
         p = Path(given).expanduser()
@@ -64,27 +70,32 @@ def find_pentobi(path=None) -> str:
     raise PentobiNotFound(PENTOBI_HELP)
 
 def find_book(variant, books=None, seating:str='teams'):
-    "Pentobi's opening book for `variant` played with `seating` (see `pentobi_game`) in the folder `books` (else $PENTOBI_BOOKS), or None"
+    ("Pentobi's opening book for `variant` played with `seating` (see `pentobi_game`) "
+     "in the folder `books` (else $PENTOBI_BOOKS), or None")
     folder = books or os.environ.get('PENTOBI_BOOKS')
     if not folder: return None
     book = Path(folder).expanduser() / f'book_{pentobi_game(variant, seating)}.blksgf'
-    if not book.is_file(): raise ValueError(f'no opening book {book.name} in {folder} (PENTOBI_BOOKS must name Pentobi\'s opening_books folder)')
+    if not book.is_file():
+        raise ValueError(f'no opening book {book.name} in {folder} '
+                         '(PENTOBI_BOOKS must name Pentobi\'s opening_books folder)')
     return str(book)
 
 # %% ../nbs/08_strength.ipynb #5a4bcb10
 def pentobi_command(level:int, variant='duo', seed:int=0, path=None, # the engine; None: `find_pentobi`
                     books=None, # folder of Pentobi's opening books; None: $PENTOBI_BOOKS, else play without
-                    seating:str='teams') -> list: # Classic: 'teams' runs Pentobi's two-player game, 'one' its four-player game
+                    # Classic: 'teams' runs Pentobi's two-player game, 'one' its four-player game
+                    seating:str='teams') -> list:
     "The command line that starts Pentobi's GTP engine at `level` for `variant`"
     v = get_variant(variant)
     level_rating(v, level)                                   # checks the level
     book = find_book(v, books, seating)
-    return [find_pentobi(path), '--game', pentobi_game(v, seating), '--level', str(level), '--seed', str(seed), '--noresign', '--quiet',
-            '--threads', '1'] + (['--book', book] if book else ['--nobook'])
+    return [find_pentobi(path), '--game', pentobi_game(v, seating), '--level', str(level), '--seed', str(seed),
+            '--noresign', '--quiet', '--threads', '1'] + (['--book', book] if book else ['--nobook'])
 
 # %% ../nbs/08_strength.ipynb #ac6c5cb4
 def fake_pentobi(folder) -> str:
-    "Write a stand-in for pentobi-gtp into `folder` (our GTP engine: random at level 1, greedy above) and return its path; for tests"
+    ("Write a stand-in for pentobi-gtp into `folder` (our GTP engine: random at level 1, greedy above) "
+     "and return its path; for tests")
     script = Path(folder) / 'pentobi-gtp'
     script.write_text(f'''#!{sys.executable}
 import argparse
@@ -102,7 +113,8 @@ main(['--player', 'random' if a.level == '1' else 'greedy', '--variant', {{'clas
 PENTOBI_REPOSITORY = 'https://github.com/enz/pentobi'
 
 def _run_logged(cmd:list, log, what:str):
-    "Run `cmd`, appending its output to the open file `log`; a failure raises `RuntimeError` with `what` and the output's last lines"
+    ("Run `cmd`, appending its output to the open file `log`; "
+     "a failure raises `RuntimeError` with `what` and the output's last lines")
     log.write(f'$ {" ".join(map(str, cmd))}\n'); log.flush()
     try: done = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     except OSError as e: raise RuntimeError(f'{what} could not start: {e}') from None
@@ -111,33 +123,42 @@ def _run_logged(cmd:list, log, what:str):
         tail = ' | '.join(line for line in done.stdout.strip().splitlines()[-6:])
         raise RuntimeError(f'{what} failed (exit {done.returncode}; the whole output is in {log.name}): {tail}')
 
-def build_pentobi(source=None, # Pentobi's source folder; None: clone PENTOBI_REPOSITORY into `dest`/source (reused when there)
+def build_pentobi(source=None, # Pentobi's source; None: clone PENTOBI_REPOSITORY into `dest`/source (reused if there)
                   dest=None, # where the clone, the build and build.log go; None: ~/.cache/blokus_nb/pentobi
                   jobs:int=None) -> dict: # parallel compile jobs; None: every core
-    "Build Pentobi's GTP engine with CMake (GUI off, GTP on); returns {'PENTOBI_GTP': the engine, 'PENTOBI_BOOKS': its opening books}"
+    ("Build Pentobi's GTP engine with CMake (GUI off, GTP on); "
+     "returns {'PENTOBI_GTP': the engine, 'PENTOBI_BOOKS': its opening books}")
     dest = Path(dest or Path.home() / '.cache' / 'blokus_nb' / 'pentobi').expanduser().resolve()
-    if shutil.which('cmake') is None: raise RuntimeError('CMake is needed to build Pentobi and was not found: pip install cmake, or apt-get install cmake')
+    if shutil.which('cmake') is None:
+        raise RuntimeError('CMake is needed to build Pentobi and was not found: '
+                           'pip install cmake, or apt-get install cmake')
     dest.mkdir(parents=True, exist_ok=True)
     with open(dest / 'build.log', 'a') as log:
         if source is None:
             source = dest / 'source'
             if not (source / 'CMakeLists.txt').is_file():
-                if shutil.which('git') is None: raise RuntimeError(f'git is needed to fetch Pentobi from {PENTOBI_REPOSITORY}; or pass the folder of its source')
-                _run_logged(['git', 'clone', '--depth', '1', PENTOBI_REPOSITORY, source], log, f'git clone {PENTOBI_REPOSITORY}')
+                if shutil.which('git') is None:
+                    raise RuntimeError(f'git is needed to fetch Pentobi from {PENTOBI_REPOSITORY}; '
+                                       'or pass the folder of its source')
+                _run_logged(['git', 'clone', '--depth', '1', PENTOBI_REPOSITORY, source], log,
+                            f'git clone {PENTOBI_REPOSITORY}')
         source = Path(source).expanduser().resolve()
         if not (source / 'CMakeLists.txt').is_file() or not (source / 'pentobi_gtp').is_dir():
-            raise ValueError(f"{source} is not Pentobi's source: it needs CMakeLists.txt and the pentobi_gtp folder ({PENTOBI_REPOSITORY})")
+            raise ValueError(f"{source} is not Pentobi's source: "
+                             f"it needs CMakeLists.txt and the pentobi_gtp folder ({PENTOBI_REPOSITORY})")
         build = dest / 'build'
-        _run_logged(['cmake', '-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '-DPENTOBI_BUILD_GUI=OFF', '-DPENTOBI_BUILD_GTP=ON'],
-                    log, "configuring Pentobi's build (cmake)")
-        _run_logged(['cmake', '--build', build, '--target', 'pentobi-gtp', '-j', str(jobs or os.cpu_count() or 1)], log, 'building pentobi-gtp')
+        _run_logged(['cmake', '-S', source, '-B', build, '-DCMAKE_BUILD_TYPE=Release', '-DPENTOBI_BUILD_GUI=OFF',
+                     '-DPENTOBI_BUILD_GTP=ON'], log, "configuring Pentobi's build (cmake)")
+        _run_logged(['cmake', '--build', build, '--target', 'pentobi-gtp', '-j', str(jobs or os.cpu_count() or 1)],
+                    log, 'building pentobi-gtp')
     engine = build / 'pentobi_gtp' / 'pentobi-gtp'
     if not engine.is_file(): raise RuntimeError(f'the build finished but made no {engine} (see {dest / "build.log"})')
     return {'PENTOBI_GTP': str(engine), 'PENTOBI_BOOKS': str(source / 'opening_books')}
 
 # %% ../nbs/08_strength.ipynb #6e5e094d
 class EnginePool(Player):
-    "Several copies of a GTP engine as one arena player; each copy gets a contiguous share of the positions and they think in parallel"
+    ("Several copies of a GTP engine as one arena player; "
+     "each copy gets a contiguous share of the positions and they think in parallel")
     def __init__(self, commands:list, # one command line per copy (strings or lists)
                  name:str=None, timeout:float=120.0,
                  game:str=None): # the game each copy is told to set (GTPPlayer's `game`), e.g. 'Blokus Two-Player'
@@ -182,11 +203,13 @@ def pentobi_pool(level:int, variant='duo', seeds=(0, 1), # one copy of the engin
                  path=None, books=None, seating:str='teams', timeout:float=300.0) -> EnginePool:
     "Copies of Pentobi at `level` as one arena player, playing the game `seating` calls for (see `pentobi_game`)"
     commands = [pentobi_command(level, variant, seed, path, books, seating) for seed in seeds]
-    return EnginePool(commands, name=f'pentobi-L{level}', timeout=timeout, game=PENTOBI_GAME_TITLES[pentobi_game(variant, seating)])
+    return EnginePool(commands, name=f'pentobi-L{level}', timeout=timeout,
+                      game=PENTOBI_GAME_TITLES[pentobi_game(variant, seating)])
 
 # %% ../nbs/08_strength.ipynb #2a7a2aac
 def expected_score(rating:float, opponent:float, opponents:int=1) -> float:
-    "Elo's expected score of `rating` against `opponents` players rated `opponent`, a win being first place (Pentobi's formula)"
+    ("Elo's expected score of `rating` against `opponents` players rated `opponent`, "
+     "a win being first place (Pentobi's formula)")
     return 1 / (1 + opponents * 10 ** ((opponent - rating) / 400))
 
 def _log_likelihood(rating:float, results) -> float:
@@ -204,7 +227,7 @@ def _bisect(f, lo:float, hi:float, iters:int=100) -> float:
         else: hi = mid
     return (lo + hi) / 2
 
-def fit_rating(results, # (opponent rating, points, games[, opponents]) for each match; points: wins + half the draws; opponents per game (default 1)
+def fit_rating(results, # (opponent rating, points, games[, opponents=1]) per match; points: wins + half the draws
                lo:float=-1000.0, hi:float=5000.0) -> dict: # the range searched
     "The maximum-likelihood Elo rating for these results, with a 95% likelihood-ratio interval"
     results = [(float(x[0]), float(x[1]), int(x[2]), int(x[3]) if len(x) > 3 else 1) for x in results if x[2] > 0]
@@ -213,16 +236,20 @@ def fit_rating(results, # (opponent rating, points, games[, opponents]) for each
         if not 0 <= p <= n: raise ValueError(f'points must be between 0 and the number of games, got {p} of {n}')
         if k < 1: raise ValueError(f'opponents must be >= 1, got {k}')
     points, games = sum(x[1] for x in results), sum(x[2] for x in results)
-    slope = lambda R: sum(p - n * expected_score(R, r, k) for r, p, n, k in results)   # d log-likelihood / dR, up to a factor; decreasing
+    # d log-likelihood / dR, up to a factor; decreasing
+    slope = lambda R: sum(p - n * expected_score(R, r, k) for r, p, n, k in results)
     if 0 < points < games:
         best = _bisect(slope, lo, hi)
         top = _log_likelihood(best, results)
         drop = lambda R: _log_likelihood(R, results) - (top - 1.92)
-        return {'rating': round(best, 1), 'ci95': [round(_bisect(lambda R: -drop(R), lo, best), 1), round(_bisect(drop, best, hi), 1)],
+        return {'rating': round(best, 1),
+                'ci95': [round(_bisect(lambda R: -drop(R), lo, best), 1), round(_bisect(drop, best, hi), 1)],
                 'points': points, 'games': games}
     top = 0.0                                                  # the supremum of the log-likelihood, at +-infinity
     drop = lambda R: _log_likelihood(R, results) - (top - 1.92)
-    if points == games: return {'rating': None, 'at_least': round(_bisect(lambda R: -drop(R), lo, hi), 1), 'points': points, 'games': games}
+    if points == games:
+        return {'rating': None, 'at_least': round(_bisect(lambda R: -drop(R), lo, hi), 1),
+                'points': points, 'games': games}
     return {'rating': None, 'at_most': round(_bisect(drop, lo, hi), 1), 'points': points, 'games': games}
 
 # %% ../nbs/08_strength.ipynb #abac5ccb
@@ -230,16 +257,21 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                    levels=(1, 2, 3, 4, 5), variant='duo', n_games:int=40, simulations:int=200, seed:int=0,
                    pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
                    engines:int=2, # copies of the engine thinking in parallel
-                   opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None, timeout:float=300.0,
-                   seating:str='teams', # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
-                   endgame_nodes:int=ENDGAME_NODES): # a named player's endgame solver budget (see `MCTSPlayer`; 0: search only)
+                   opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None,
+                   timeout:float=300.0,
+                   # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
+                   seating:str='teams',
+                   # a named player's endgame solver budget (see `MCTSPlayer`; 0: search only)
+                   endgame_nodes:int=ENDGAME_NODES):
     "Matches against Pentobi's `levels`: yields one result dict per level, then the rating fitted to all of them"
     v = get_variant(variant)
     levels = list(levels)
     if not levels: raise ValueError('give at least one Pentobi level')
     for level in levels: level_rating(v, level)
-    if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
-    if not isinstance(engines, int) or engines < 1: raise ValueError(f'engines must be a positive integer, got {engines!r}')
+    if not isinstance(n_games, int) or n_games < 1:
+        raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
+    if not isinstance(engines, int) or engines < 1:
+        raise ValueError(f'engines must be a positive integer, got {engines!r}')
     teams = seating == 'teams'            # our search plays for its team, as Pentobi's does in its two-player game
     # the player first: a misspelt name or network file is reported even where Pentobi is missing
     if isinstance(player, Player): me = player
@@ -254,27 +286,34 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
         t0 = time.perf_counter()
         seeds = [seed * 1000 + 100 * level + k for k in range(engines)]
         with pentobi_pool(level, v, seeds, exe, books, seating, timeout) as opponent:
-            r = arena(me, opponent, v.name, n_games, sgf_dir=sgf_dir, opening_plies=opening_plies, seed=seed + level, seating=seating)
+            r = arena(me, opponent, v.name, n_games, sgf_dir=sgf_dir, opening_plies=opening_plies, seed=seed + level,
+                      seating=seating)
         lo, hi = r.ci95
         line = {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating, 'pentobi_game': game,
-                'level': level, 'level_rating': level_rating(v, level), 'games': r.n, 'wins': r.wins, 'draws': r.draws, 'losses': r.losses, 'score': round(r.score, 4),
+                'level': level, 'level_rating': level_rating(v, level), 'games': r.n, 'wins': r.wins, 'draws': r.draws,
+                'losses': r.losses, 'score': round(r.score, 4),
                 **r.by_first_move(),     # as first player and as second: the second player's games are the harder half
-                'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2), 'mean_points': round(r.mean_points, 2),
+                'ci95': [round(lo, 4), round(hi, 4)], 'mean_margin': round(r.mean_score_diff, 2),
+                'mean_points': round(r.mean_points, 2),
                 **({'mean_place': round(r.mean_place, 3), 'opponents': opponents} if opponents > 1 else {}),
-                'distinct_games': r.distinct_games, 'simulations': simulations if getattr(me, 'config', None) is not None else None, 'book': book is not None,
-                'seconds': round(time.perf_counter() - t0, 1),
-                # each side's wall time per move with the machine to itself (the sides think in turn): our batched search, and
-                # Pentobi's `engines` copies thinking in parallel; then one Pentobi copy's own time per move (one game, one thread)
-                'seconds_per_move': {'ours': round(r.seconds_per_move('a'), 4), 'pentobi': round(r.seconds_per_move('b'), 4)},
+                'distinct_games': r.distinct_games,
+                'simulations': simulations if getattr(me, 'config', None) is not None else None,
+                'book': book is not None, 'seconds': round(time.perf_counter() - t0, 1),
+                # each side's wall time per move with the machine to itself (the sides think in turn):
+                # our batched search, and Pentobi's `engines` copies thinking in parallel;
+                # then one Pentobi copy's own time per move (one game, one thread)
+                'seconds_per_move': {'ours': round(r.seconds_per_move('a'), 4),
+                                     'pentobi': round(r.seconds_per_move('b'), 4)},
                 'pentobi_engine_seconds_per_move': round(opponent.seconds_per_move, 4), 'engines': engines}
         played.append(line)
         yield line
         if stop_below is not None and r.score < stop_below and level != levels[-1]:
-            yield {'bench': 'strength', 'player': me.name, 'note': f'stopped after level {level}: score {r.score:.3f} < {stop_below}'}
+            yield {'bench': 'strength', 'player': me.name,
+                   'note': f'stopped after level {level}: score {r.score:.3f} < {stop_below}'}
             break
     fit = fit_rating([(p['level_rating'], p['wins'] + 0.5 * p['draws'], p['games'], opponents) for p in played])
-    yield {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating, 'scale': f'Pentobi {v.name} levels',
-           'levels': [p['level'] for p in played], **fit}
+    yield {'bench': 'strength', 'player': me.name, 'variant': v.name, 'seating': seating,
+           'scale': f'Pentobi {v.name} levels', 'levels': [p['level'] for p in played], **fit}
 
 # %% ../nbs/08_strength.ipynb #48fded0a
 EQUAL_TIME_OPENINGS = ('standard', 'random')
@@ -284,24 +323,29 @@ def _equal_time_summary(level, v, opening, book, engine, first, played, clocks) 
     side = lambda start: {'points': sum(g['points'] for g in played if g['we_start'] == start),
                           'games': sum(g['we_start'] == start for g in played)}
     points = sum(g['points'] for g in played)
-    return {'match': 'equal-time', 'variant': v.name, 'level': level, 'level_rating': level_rating(v, level), 'opening': opening,
-            'books': book is not None, 'engine': ' '.join(map(str, engine)), 'first_game': first, 'games': len(played),
-            'points': points, 'score': round(points / len(played), 4), 'as_first': side(True), 'as_second': side(False),
+    return {'match': 'equal-time', 'variant': v.name, 'level': level, 'level_rating': level_rating(v, level),
+            'opening': opening, 'books': book is not None, 'engine': ' '.join(map(str, engine)), 'first_game': first,
+            'games': len(played), 'points': points, 'score': round(points / len(played), 4),
+            'as_first': side(True), 'as_second': side(False),
             **{f'{who}_s_per_move': round(s / max(n, 1), 3) for who, (s, n) in clocks.items()}}
 
 # %% ../nbs/08_strength.ipynb #0ae15d6d
 def equal_time_match(level:int=7, games:int=40, first:int=0, # games `first` to `first + games - 1`; `first` even
-                     engine=None, # our engine's command line (a list); None: `python -m blokus_nb.gtp` with its defaults
-                     variant='duo', opening:str='standard', # 'standard': the empty board; 'random': one random move per colour
+                     # our engine's command line (a list); None: `python -m blokus_nb.gtp` with its defaults
+                     engine=None,
+                     # 'standard': the empty board; 'random': one random move per colour
+                     variant='duo', opening:str='standard',
                      pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
                      sgf_dir=None, timeout:float=600.0):
     "Our GTP engine against one copy of Pentobi at `level` per game: yields one dict per game, then the match's summary"
     v = get_variant(variant)
     level_rating(v, level)
     for name, value, low in (('games', games, 1), ('first', first, 0)):
-        if not isinstance(value, int) or value < low: raise ValueError(f'{name} must be an integer >= {low}, got {value!r}')
+        if not isinstance(value, int) or value < low:
+            raise ValueError(f'{name} must be an integer >= {low}, got {value!r}')
     if first % 2: raise ValueError(f'first must be even (a pair of games shares its opening), got {first}')
-    if opening not in EQUAL_TIME_OPENINGS: raise ValueError(f'opening must be one of {EQUAL_TIME_OPENINGS}, got {opening!r}')
+    if opening not in EQUAL_TIME_OPENINGS:
+        raise ValueError(f'opening must be one of {EQUAL_TIME_OPENINGS}, got {opening!r}')
     engine = [str(a) for a in engine] if engine else [sys.executable, '-m', 'blokus_nb.gtp']
     exe, book = find_pentobi(pentobi), find_book(v, books)     # before any game: a clear error when one is missing
     sgf_dir = prepare_sgf_dir(sgf_dir)
@@ -309,7 +353,8 @@ def equal_time_match(level:int=7, games:int=40, first:int=0, # games `first` to 
     with GTPPlayer(engine, name='blokus_nb-gtp', timeout=timeout) as me:
         for g in range(first, first + games):
             we_start = g % 2 == 0
-            with EnginePool([pentobi_command(level, v, 100 + g, exe, books)], name=f'pentobi-L{level}', timeout=timeout) as them:
+            with EnginePool([pentobi_command(level, v, 100 + g, exe, books)], name=f'pentobi-L{level}',
+                            timeout=timeout) as them:
                 a, b = (me, them) if we_start else (them, me)
                 r = arena(a, b, v.name, 1, opening_plies=0 if opening == 'standard' else None, seed=g // 2)
             ours, theirs = ('a', 'b') if we_start else ('b', 'a')
@@ -339,7 +384,8 @@ def parse_levels(text:str) -> list:
     return out
 
 def print_json_lines(prog:str, lines) -> int:
-    "Print each dict of the iterable `lines` as a JSON line; a bad value, a missing file or a failing engine is one line on stderr: the exit status (0 or 2)"
+    ("Print each dict of the iterable `lines` as a JSON line; "
+     "a bad value, a missing file or a failing engine is one line on stderr: the exit status (0 or 2)")
     try:
         for line in lines: print(json.dumps(line), flush=True)
     except (ValueError, FileNotFoundError, GTPError) as e:
@@ -348,36 +394,49 @@ def print_json_lines(prog:str, lines) -> int:
     return 0
 
 def main(argv=None) -> int:
-    "The command line: a ladder of matches against Pentobi, one JSON line per level and one for the rating; returns the exit status"
+    ("The command line: a ladder of matches against Pentobi, one JSON line per level and one for the rating; "
+     "returns the exit status")
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench strength',
-                                     description="Measure a player against Pentobi's levels (seat-balanced matches) and fit a rating on Pentobi's scale.")
-    parser.add_argument('player', help='a network file (save_net or a training checkpoint), pretrained (the network that ships), or random, greedy, mcts')
+                                     description="Measure a player against Pentobi's levels (seat-balanced matches) "
+                                                 "and fit a rating on Pentobi's scale.")
+    parser.add_argument('player',
+                        help='a network file (save_net or a training checkpoint), pretrained (the network that ships), '
+                             'or random, greedy, mcts')
     parser.add_argument('--levels', default='1-5', help='Pentobi levels: 1-5 or 1,3,5 (default 1-5)')
     parser.add_argument('--games', type=int, default=40, help='games per level (default 40)')
-    parser.add_argument('--simulations', type=int, default=200, help="the player's search simulations per move (default 200)")
+    parser.add_argument('--simulations', type=int, default=200,
+                        help="the player's search simulations per move (default 200)")
     parser.add_argument('--variant', default='duo', choices=['duo', 'classic'])
     parser.add_argument('--pentobi', default=None, help='path of pentobi-gtp (default: $PENTOBI_GTP, then the PATH)')
-    parser.add_argument('--books', default=None, help="Pentobi's opening_books folder (default: $PENTOBI_BOOKS; with neither, Pentobi plays without books, --nobook)")
+    parser.add_argument('--books', default=None,
+                        help="Pentobi's opening_books folder "
+                             "(default: $PENTOBI_BOOKS; with neither, Pentobi plays without books, --nobook)")
     parser.add_argument('--engines', type=int, default=2, help='copies of Pentobi thinking in parallel (default 2)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--opening-plies', type=int, default=0, help='each pair of games starts from this many random moves (default 0)')
-    parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS, help=f"the player's search uses a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, the root training uses; 0: PUCT)")
+    parser.add_argument('--opening-plies', type=int, default=0,
+                        help='each pair of games starts from this many random moves (default 0)')
+    parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
+                        help=f"the player's search uses a Gumbel root over this many actions "
+                             f"(default {GUMBEL_ACTIONS}, the root training uses; 0: PUCT)")
     parser.add_argument('--stop-below', type=float, default=None, help='stop climbing after a level scored below this')
     parser.add_argument('--seating', default='teams', choices=SEATINGS,
-                        help="Classic: 'teams' (default) two colours a side against Pentobi's two-player game, the one its ratings were measured in; 'one' our one colour against three of Pentobi's")
+                        help="Classic: 'teams' (default) two colours a side against Pentobi's two-player game, "
+                             "the one its ratings were measured in; 'one' our one colour against three of Pentobi's")
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
-                        help=f"the player proves two-sided endgames exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only)")
+                        help=f"the player proves two-sided endgames exactly with at most this many positions a move "
+                             f"(default {ENDGAME_NODES}; 0: search only)")
     args = parser.parse_args(argv)
     def ladder():
         levels = parse_levels(args.levels)
-        for name, value, low in (('--games', args.games, 1), ('--simulations', args.simulations, 0), ('--engines', args.engines, 1),
-                                 ('--opening-plies', args.opening_plies, 0), ('--gumbel-actions', args.gumbel_actions, 0),
+        for name, value, low in (('--games', args.games, 1), ('--simulations', args.simulations, 0),
+                                 ('--engines', args.engines, 1), ('--opening-plies', args.opening_plies, 0),
+                                 ('--gumbel-actions', args.gumbel_actions, 0),
                                  ('--endgame-nodes', args.endgame_nodes, 0)):
             if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
-        yield from pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed, args.pentobi,
-                                  args.books, args.engines, args.opening_plies, args.gumbel_actions, args.stop_below, args.sgf_dir,
-                                  seating=args.seating, endgame_nodes=args.endgame_nodes)
+        yield from pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed,
+                                  args.pentobi, args.books, args.engines, args.opening_plies, args.gumbel_actions,
+                                  args.stop_below, args.sgf_dir, seating=args.seating, endgame_nodes=args.endgame_nodes)
     return print_json_lines(parser.prog, ladder())
 
 # %% ../nbs/08_strength.ipynb #f2614039
@@ -387,29 +446,38 @@ def equal_time_main(argv=None) -> int:
     engine_args = argv[argv.index('--') + 1:] if '--' in argv else []
     ours = argv[:argv.index('--')] if '--' in argv else argv
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench equal-time',
-                                     description="Our GTP engine (python -m blokus_nb.gtp) against one copy of Pentobi at LEVEL per game, "
-                                                 "both sides' seconds a move measured in the same games. Options after -- go to our engine.")
+                                     description="Our GTP engine (python -m blokus_nb.gtp) against one copy of Pentobi "
+                                                 "at LEVEL per game, both sides' seconds a move measured "
+                                                 "in the same games. Options after -- go to our engine.")
     parser.add_argument('level', type=int, help="Pentobi's level")
     parser.add_argument('--games', type=int, default=40, help='games in this part of the match (default 40)')
-    parser.add_argument('--first', type=int, default=0, help='the first game\'s number, even: a pair of games shares its opening (default 0)')
+    parser.add_argument('--first', type=int, default=0,
+                        help='the first game\'s number, even: a pair of games shares its opening (default 0)')
     parser.add_argument('--variant', default='duo', choices=['duo', 'classic'])
     parser.add_argument('--opening', default='standard', choices=EQUAL_TIME_OPENINGS,
-                        help="'standard' (default): the empty board; 'random': one random move per colour, as the ladder plays")
+                        help="'standard' (default): the empty board; "
+                             "'random': one random move per colour, as the ladder plays")
     parser.add_argument('--pentobi', default=None, help='path of pentobi-gtp (default: $PENTOBI_GTP, then the PATH)')
-    parser.add_argument('--books', default=None, help="Pentobi's opening_books folder (default: $PENTOBI_BOOKS; with neither, Pentobi plays without books)")
-    parser.add_argument('--sgf-dir', default=None, help='save every game here as gameNN-ours-first.blksgf or gameNN-pentobi-first.blksgf')
+    parser.add_argument('--books', default=None,
+                        help="Pentobi's opening_books folder "
+                             "(default: $PENTOBI_BOOKS; with neither, Pentobi plays without books)")
+    parser.add_argument('--sgf-dir', default=None,
+                        help='save every game here as gameNN-ours-first.blksgf or gameNN-pentobi-first.blksgf')
     args = parser.parse_args(ours)
     engine = [sys.executable, '-m', 'blokus_nb.gtp', *engine_args]
-    return print_json_lines(parser.prog, equal_time_match(args.level, args.games, args.first, engine, args.variant, args.opening,
-                                                          args.pentobi, args.books, args.sgf_dir))
+    return print_json_lines(parser.prog, equal_time_match(args.level, args.games, args.first, engine, args.variant,
+                                                          args.opening, args.pentobi, args.books, args.sgf_dir))
 
 # %% ../nbs/08_strength.ipynb #3bfa54fc
 def build_pentobi_main(argv=None) -> int:
-    "The command line of `build_pentobi`: prints `export PENTOBI_GTP=…` and `export PENTOBI_BOOKS=…`; returns the exit status"
+    ("The command line of `build_pentobi`: prints `export PENTOBI_GTP=…` and `export PENTOBI_BOOKS=…`; "
+     "returns the exit status")
     parser = argparse.ArgumentParser(prog='python -m blokus_nb.bench build-pentobi',
-                                     description="Build Pentobi's GTP engine with CMake (GUI off, GTP on) and print the settings that point this package at it.")
+                                     description="Build Pentobi's GTP engine with CMake (GUI off, GTP on) "
+                                                 "and print the settings that point this package at it.")
     parser.add_argument('--source', default=None, help=f"Pentobi's source folder (default: clone {PENTOBI_REPOSITORY})")
-    parser.add_argument('--dest', default=None, help='where the clone, the build and build.log go (default ~/.cache/blokus_nb/pentobi)')
+    parser.add_argument('--dest', default=None,
+                        help='where the clone, the build and build.log go (default ~/.cache/blokus_nb/pentobi)')
     parser.add_argument('--jobs', type=int, default=None, help='parallel compile jobs (default: every core)')
     args = parser.parse_args(argv)
     try:

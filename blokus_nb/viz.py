@@ -32,14 +32,17 @@ def _piece_shape(piece:int) -> list:
     return ORIENT_CELLS[ORIENT_PIECE.index(piece)]
 
 def show_board(state:State, last_move=None, ax=None, show_hands:bool=True, title:str=None):
-    "Draw `state` (and, unless `show_hands=False`, every player's pieces in hand); returns the matplotlib Figure (closed, so it shows once)"
+    ("Draw `state` (and, unless `show_hands=False`, every player's pieces in hand); "
+     "returns the matplotlib Figure (closed, so it shows once)")
     v = state.variant
     n, P = v.size, v.n_players
-    own = ax is None                     # a figure of our own: closed before it is returned, so a notebook shows it once
+    # a figure of our own: closed before it is returned, so a notebook shows it once
+    own = ax is None
     if own:
         side = 5.2 if n == 14 else 6.5
         fig = plt.figure(figsize=(side, side + (0.45 * P if show_hands else 0)))
-        gs = fig.add_gridspec(2 if show_hands else 1, 1, height_ratios=[n, 0.75 * P] if show_hands else [1], hspace=0.08)
+        gs = fig.add_gridspec(2 if show_hands else 1, 1, height_ratios=[n, 0.75 * P] if show_hands else [1],
+                              hspace=0.08)
         ax = fig.add_subplot(gs[0])
         hand_ax = fig.add_subplot(gs[1]) if show_hands else None
     else: fig, hand_ax = ax.figure, None
@@ -48,9 +51,11 @@ def show_board(state:State, last_move=None, ax=None, show_hands:bool=True, title
     for r in range(n):
         for c in range(n):
             owner = board[r, c]
-            ax.add_patch(Rectangle((c, y(r)), 1, 1, facecolor=player_color(v, owner) if owner >= 0 else EMPTY, edgecolor=GRID, lw=0.6))
+            ax.add_patch(Rectangle((c, y(r)), 1, 1, facecolor=player_color(v, owner) if owner >= 0 else EMPTY,
+                                   edgecolor=GRID, lw=0.6))
     for p, (r, c) in enumerate(v.starts):
-        if not state.occ[p]: ax.add_patch(Circle((c + 0.5, y(r) + 0.5), 0.28, facecolor=player_color(v, p), edgecolor='white', lw=1))
+        if not state.occ[p]: ax.add_patch(Circle((c + 0.5, y(r) + 0.5), 0.28, facecolor=player_color(v, p),
+                                                 edgecolor='white', lw=1))
     last = last_move if last_move is not None else (state.last_move[1] if state.last_move else None)
     if last is not None:
         for r, c in move_cells(v, last):
@@ -61,7 +66,8 @@ def show_board(state:State, last_move=None, ax=None, show_hands:bool=True, title
     ax.tick_params(length=0)
     for s in ax.spines.values(): s.set_visible(False)
     scores = state.scores()
-    ax.set_title(title or ('   '.join(f'{p + 1}: {scores[p]:+d}' for p in range(P)) + ('   (over)' if state.is_over else f'   — {state.to_move + 1} to move')), fontsize=9)
+    ax.set_title(title or ('   '.join(f'{p + 1}: {scores[p]:+d}' for p in range(P))
+                           + ('   (over)' if state.is_over else f'   — {state.to_move + 1} to move')), fontsize=9)
     if hand_ax is not None: _draw_hands(hand_ax, state)
     if own: plt.close(fig)
     return fig
@@ -132,10 +138,13 @@ def show_analysis(state:State, player, simulations:int=None, top_k:int=6, seed:i
     return fig, res
 
 # %% ../nbs/05_viz.ipynb #0d3962f9
-ARENA_SERIES = (('vs_random', 'vs random', 'o', -0.15), ('vs_greedy', 'vs greedy', 's', 0.0), ('vs_previous', 'vs previous', '^', 0.15))   # then every vs_pentobi_L* key (diamonds)
+# the arena series of every run; `plot_history` adds one for each vs_pentobi_L* key (diamonds)
+ARENA_SERIES = (('vs_random', 'vs random', 'o', -0.15), ('vs_greedy', 'vs greedy', 's', 0.0),
+                ('vs_previous', 'vs previous', '^', 0.15))
 
 def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics`, or what `train.main` returns)
-                 fig=None): # a Figure to draw into (a dashboard redraws in place); None: a new one, closed before it is returned
+                 # a Figure to draw into (a dashboard redraws in place); None: a new one, closed before it is returned
+                 fig=None):
     "Four panels of a training run's metrics, each drawn from the first iteration on; returns the Figure"
     own = fig is None
     fig = fig or plt.figure(figsize=(10, 6))
@@ -143,10 +152,13 @@ def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics
     axes = fig.subplots(2, 2)
     it = [h['iteration'] + 1 for h in history]
     line = dict(marker='o', markersize=4)                  # markers: one iteration is a point, not an empty panel
-    ax = axes[0, 0]; ax.bar(it, [h['samples'] for h in history], color=PLAYER_COLORS[4][0]); ax.set_title('samples per iteration')
+    ax = axes[0, 0]
+    ax.bar(it, [h['samples'] for h in history], color=PLAYER_COLORS[4][0]); ax.set_title('samples per iteration')
     ax = axes[0, 1]
-    ax.plot(it, [h['policy_loss'] for h in history], label='policy', **line); ax.plot(it, [h['value_loss'] for h in history], label='value', **line)
-    own_loss = [(i, h['ownership_loss']) for i, h in zip(it, history) if h.get('ownership_loss')]   # runs with an ownership head
+    ax.plot(it, [h['policy_loss'] for h in history], label='policy', **line)
+    ax.plot(it, [h['value_loss'] for h in history], label='value', **line)
+    # runs with an ownership head
+    own_loss = [(i, h['ownership_loss']) for i, h in zip(it, history) if h.get('ownership_loss')]
     if own_loss: ax.plot(*zip(*own_loss), label='ownership', **line)
     ax.set_title('loss'); ax.legend(fontsize=8)
     ax = axes[1, 0]
@@ -156,9 +168,11 @@ def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics
     ax = axes[1, 1]
     pentobi = sorted({k for h in history for k in h if k.startswith('vs_pentobi_L')})   # `train`'s eval_pentobi_level
     series = list(ARENA_SERIES) + [(k, f'vs Pentobi level {k[len("vs_pentobi_L"):]}', 'D', 0.3) for k in pentobi]
-    for key, label, marker, dx in series:                 # each series its own marker and a small sideways offset: none hides another
+    # each series its own marker and a small sideways offset: none hides another
+    for key, label, marker, dx in series:
         pts = [(h['iteration'] + 1 + dx, h[key]) for h in history if key in h]
-        if pts: ax.plot(*zip(*pts), marker=marker, markersize=6, alpha=0.85, label=label, clip_on=False)   # the last iteration's markers whole
+        # clip_on=False: the last iteration's markers drawn whole
+        if pts: ax.plot(*zip(*pts), marker=marker, markersize=6, alpha=0.85, label=label, clip_on=False)
     ax.set_ylim(-0.05, 1.05); ax.set_title('arena score')
     ax.legend(fontsize=8) if ax.lines else ax.text(0.5, 0.5, 'no arena yet', ha='center', transform=ax.transAxes)
     for ax in axes.flat:
@@ -171,7 +185,8 @@ def plot_history(history:list, # metrics dicts, one per iteration (`read_metrics
 
 # %% ../nbs/05_viz.ipynb #3a31b645
 def read_metrics(run_dir) -> list:
-    "The metrics of every iteration of the run in `run_dir` (its metrics.jsonl); [] when it has none yet; a torn last line is dropped with a warning"
+    ("The metrics of every iteration of the run in `run_dir` (its metrics.jsonl); [] when it has none yet; "
+     "a torn last line is dropped with a warning")
     import json, warnings
     from pathlib import Path
     path = Path(run_dir) / 'metrics.jsonl'
@@ -182,7 +197,8 @@ def read_metrics(run_dir) -> list:
     for k, (n, line) in enumerate(lines):
         try: out.append(json.loads(line))
         except json.JSONDecodeError as e:
-            if k == len(lines) - 1 and not text.endswith('\n'):          # the last write was cut off: the run rewrites it on resume
+            # the last write was cut off: the run rewrites it on resume
+            if k == len(lines) - 1 and not text.endswith('\n'):
                 warnings.warn(f'{path}: dropped a torn last line (a write that was cut off): {line[:80]!r}')
                 break
             raise ValueError(f'{path}, line {n}: not a JSON line ({e.msg})') from None
