@@ -87,7 +87,7 @@ class MCTSPlayer(Player):
     "Batched search with a network or evaluator; `simulations=0` plays the raw policy; `seconds` turns the budget into time"
     def __init__(self, net, # a `BlokusNet` or any evaluator
                  simulations:int=100, config:SearchConfig=None, seed:int=0, name:str=None,
-                 bf16=False, # precision of a network's inference: False, True or 'auto' (see `choose_precision`)
+                 precision=False, # of a network: 'fp32', 'bf16', 'fp16', True/False or 'auto' (see `choose_precision`)
                  gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
                  teams:bool=False, # Classic's two-a-side game: each colour searches for its team (`SearchConfig.teams`)
                  seconds:float=None, # > 0: each call thinks about this long (times its share when `paced`), its simulations set from the measured speed, at most `simulations`
@@ -97,7 +97,7 @@ class MCTSPlayer(Player):
         if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
         if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
         if endgame_nodes < 0: raise ValueError(f'endgame_nodes must be >= 0 (0: no endgame solver), got {endgame_nodes!r}')
-        self.evaluator = NetEvaluator(net, bf16) if isinstance(net, BlokusNet) else net
+        self.evaluator = NetEvaluator(net, precision) if isinstance(net, BlokusNet) else net
         self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
             simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}), **({'teams': True} if teams else {}))
         self.rng = np.random.default_rng(seed)
@@ -363,14 +363,16 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
-                          bf16='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
+                          precision='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced,
+                          endgame_nodes=endgame_nodes)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
         if net.config.variant != get_variant(variant).name:
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
-        return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}', bf16='auto',
-                          gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
+        return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}',
+                          precision='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced,
+                          endgame_nodes=endgame_nodes)
     if Path(spec).suffix or '/' in spec or os.sep in spec:   # meant as a file
         raise ValueError(f'no network checkpoint at {spec!r}: a player is random, greedy, mcts, pretrained '
                          'or the path of a network checkpoint')

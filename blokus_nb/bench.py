@@ -82,11 +82,11 @@ def _median_rate(fn, n_items:int, repeats:int) -> float:
         times.append(time.perf_counter() - t0)
     return n_items / statistics.median(times)
 
-def bench_nn(variant:str='duo', sizes=('tiny', 'small', 'large'), batch_sizes=(1, 8, 64, 256), repeats:int=5,
+def bench_nn(variant:str='duo', sizes=('b1c16', 'b6c64', 'b12c128'), batch_sizes=(1, 8, 64, 256), repeats:int=5,
              seed:int=0) -> list:
     "Evaluations/s of each network size at each batch size (forward pass, and the whole `predict` path); a dict per size"
     import torch
-    from blokus_nb.net import make_net, predict, NET_SIZES
+    from blokus_nb.net import make_net, predict
     positions = benchmark_positions(variant, 12, seed)
     rng = random.Random(seed)
     out = []
@@ -98,7 +98,7 @@ def bench_nn(variant:str='duo', sizes=('tiny', 'small', 'large'), batch_sizes=(1
             x = torch.from_numpy(encode_batch(batch))
             def forward():
                 with torch.inference_mode(): net(x)
-            reps = repeats if b * NET_SIZES[size]['channels'] < 64 * 128 else max(2, repeats // 2)
+            reps = repeats if b * net.config.channels < 64 * 128 else max(2, repeats // 2)
             fwd[str(b)] = round(_median_rate(forward, b, reps), 1)
             def forward_bf16():
                 with torch.inference_mode(), torch.autocast('cpu', dtype=torch.bfloat16): net(x)
@@ -118,8 +118,8 @@ class _AnswersAtOnce:
 
 class _TimedNetEvaluator(_AnswersAtOnce):
     "`predict` split into engine time (legal moves, encoding) and network time (forward, legal softmax)"
-    def __init__(self, net, bf16:bool=False):
-        self.net, self.bf16, self.calls, self.positions, self.engine_s, self.net_s = net, bf16, 0, 0, 0.0, 0.0
+    def __init__(self, net, precision=False):
+        self.net, self.precision, self.calls, self.positions, self.engine_s, self.net_s = net, precision, 0, 0, 0.0, 0.0
 
     def __call__(self, states):
         t0 = time.perf_counter()
@@ -133,7 +133,7 @@ class _TimedNetEvaluator(_AnswersAtOnce):
     def _net(self, actions, offsets, planes, to_move, t0:float):
         from blokus_nb.net import Evaluation, evaluate_planes, values_to_absolute
         t1 = time.perf_counter()
-        priors, values = evaluate_planes(self.net, planes, actions, offsets, self.bf16)
+        priors, values = evaluate_planes(self.net, planes, actions, offsets, self.precision)
         t2 = time.perf_counter()
         self.engine_s += t1 - t0; self.net_s += t2 - t1
         self.calls += 1; self.positions += len(planes)
@@ -146,17 +146,17 @@ def _start_position(variant, rng):
         s = s.play(s.random_move(rng))
     return s if not s.is_over else new_game(variant)
 
-def bench_search(variant:str='duo', games=None, size:str='small', simulations:int=32,
-                 target_evals:int=3000, repeats:int=None, seed:int=0, bf16='auto', evaluator:str='net') -> list:
+def bench_search(variant:str='duo', games=None, size:str='b6c64', simulations:int=32,
+                 target_evals:int=3000, repeats:int=None, seed:int=0, precision='auto', evaluator:str='net') -> list:
     "Simulations/s and network evaluations/s of batched search for each number of games `G` (default 1, 8, 32, 64); a dict per G. `evaluator='free'`: `bench_search_free`"
     if evaluator == 'free': return bench_search_free(variant, games or (1, 64, 256), simulations=simulations, repeats=repeats or 3, seed=seed)
     if evaluator != 'net': raise ValueError(f"unknown evaluator {evaluator!r}; allowed: 'net', 'free'")
     games, repeats = games or (1, 8, 32, 64), repeats or 5
     import torch
-    from blokus_nb.net import make_net, choose_precision
+    from blokus_nb.net import make_net, choose_precision, as_precision
     from blokus_nb.mcts import SearchConfig, SearchTree, search, choose_move
     net = make_net(size, variant, seed=seed)
-    bf16 = choose_precision(net) if bf16 == 'auto' else bool(bf16)
+    bf16 = choose_precision(net) if precision == 'auto' else as_precision(precision) == 'bf16'   # bfloat16 on or off
     config = SearchConfig(simulations=simulations)
     out = []
     for G in games:
@@ -266,9 +266,11 @@ def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations
                   ) -> list:
     "Samples/s, games/s and evaluations/s of each self-play mode and of `seed_way` (CPU workers playing one game at a time, as the hybrid first did), on the same games (medians of `repeats`)"
     if evaluator == 'instant':
-        return bench_selfplay_instant(variant, games or 256, size or 'medium', simulations, modes or INSTANT_MODES, seed, repeats or 3)
+        return bench_selfplay_instant(variant, games or 256, size or 'b3c32', simulations, modes or INSTANT_MODES, seed,
+                                      repeats or 3)
     if evaluator != 'net': raise ValueError(f"unknown evaluator {evaluator!r}; allowed: 'net', 'instant'")
-    games, size, modes, repeats = games or 32, size or 'small', modes or ('sequential', 'cpu_workers', 'inference_server'), repeats or 1
+    games, size, modes, repeats = (games or 32, size or 'b6c64',
+                                   modes or ('sequential', 'cpu_workers', 'inference_server'), repeats or 1)
     from blokus_nb.net import make_net
     from blokus_nb.mcts import SearchConfig
     from blokus_nb.selfplay_pool import SelfPlayPool, default_workers, MODES
@@ -276,7 +278,8 @@ def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations
     modes = check_modes(modes, allowed)
     net = make_net(size, variant, seed=seed)
     config = SearchConfig(simulations=simulations)
-    runs = [('seed_way', dict(mode='cpu_workers', num_workers=default_workers(), games_per_worker_batch=1, bf16=False))]
+    runs = [('seed_way', dict(mode='cpu_workers', num_workers=default_workers(), games_per_worker_batch=1,
+                              precision='fp32'))]
     runs += [(m, dict(mode=m)) for m in modes]
     out = []
     for name, kw in runs:
@@ -300,7 +303,7 @@ def bench_selfplay(variant:str='duo', games:int=None, size:str=None, simulations
 
 INSTANT_MODES = ('sequential', 'inference_server')   # the modes where one process holds the network (on a GPU when there is one)
 
-def bench_selfplay_instant(variant:str='duo', games:int=256, size:str='medium', simulations:int=32, modes=INSTANT_MODES,
+def bench_selfplay_instant(variant:str='duo', games:int=256, size:str='b3c32', simulations:int=32, modes=INSTANT_MODES,
                            seed:int=0, repeats:int=3, gumbel_actions:int=None, noise_plies:int=10) -> list:
     """Positions/s of self-play with `InstantEvaluator` (a GPU that is never the bottleneck) in `modes`, and of `cpu_workers` with
     the real `size` network, in one run, with the `cpu` preset's search (Gumbel root, noise in the opening); medians of `repeats`"""
@@ -355,7 +358,8 @@ def bench_learn(variant:str='duo', minutes:float=20.0, eval_games:int=100, eval_
     save_net(net, path)
     untrained = make_net(ck['config']['net_size'], variant, seed=seed)
     teams = get_variant(variant).n_players == 4                       # Classic two a side: each search plays for its team
-    me = lambda n, name: MCTSPlayer(n, eval_simulations, seed=seed, name=name, bf16='auto', gumbel_actions=eval_gumbel_actions, teams=teams)
+    me = lambda n, name: MCTSPlayer(n, eval_simulations, seed=seed, name=name, precision='auto',
+                                    gumbel_actions=eval_gumbel_actions, teams=teams)
     out = [{'bench': 'learn', 'iteration': h['iteration'], 'samples': h['samples'], 'buffer': h['buffer'],
             'policy_loss': h['policy_loss'], 'value_loss': h['value_loss'], 'elapsed_minutes': h['elapsed_minutes']} for h in history]
     result = {'bench': 'learn', 'variant': get_variant(variant).name, 'minutes': round(train_minutes, 2),
@@ -400,7 +404,7 @@ def _selfplay_rate(net, variant:str, mode:str, workers:int, games:int, config, f
     with SelfPlayPool(variant, mode, workers, force_cpu, config, verbose=False) as pool:
         pool.start()
         res = pool.play(net, games, seed=seed, progress=False)
-        chosen = dict(pool.__dict__.get('_bf16_choice', {}))
+        chosen = dict(pool.__dict__.get('_precision_choice', {}))
     s = res.stats
     return ({'mode': mode, 'workers': s['workers'], 'device': s['device'], 'precision': chosen.get(s['device']), 'games': games,
              'samples': s['samples'], 'samples_per_s': s['samples_per_s'], 'evals_per_s': s['evals_per_s'], 'seconds': s['seconds'],
@@ -444,7 +448,7 @@ def _train_rate(net, device:str, samples, steps:int, batch_size:int, precision:s
 
 # %% ../nbs/90_bench.ipynb #d0494154
 def bench_gpu(variant:str='duo',
-              size:str='medium', # network size (training's default)
+              size:str='b3c32', # network size (training's default)
               simulations:int=32, # search simulations per move (training's default, with its Gumbel root and opening noise)
               games:int=256, # games per self-play measurement: hundreds in lockstep, as in training
               hybrid_games:int=64, # games of the hybrid's measurements (its rate is its CPU networks', whatever the games; 256 would take minutes)
@@ -523,11 +527,11 @@ BENCHMARKS = {'engine': bench_engine, 'nn': bench_nn, 'search': bench_search, 's
               'gpu': bench_gpu}
 DEFAULT_VARIANTS = {'engine': 'duo,classic', 'nn': 'duo', 'search': 'duo', 'selfplay': 'duo', 'learn': 'duo', 'gpu': 'duo'}
 QUICK = {'engine': dict(n_games=2, batch_repeats=3, game_rounds=2, games_per_round=5),
-         'nn': dict(sizes=('tiny', 'small'), batch_sizes=(1, 8), repeats=2),
-         'search': dict(games=(1, 8), size='tiny', simulations=8, target_evals=200, repeats=2),
-         'selfplay': dict(games=4, size='tiny', simulations=4),
+         'nn': dict(sizes=('b1c16', 'b6c64'), batch_sizes=(1, 8), repeats=2),
+         'search': dict(games=(1, 8), size='b1c16', simulations=8, target_evals=200, repeats=2),
+         'selfplay': dict(games=4, size='b1c16', simulations=4),
          'learn': dict(minutes=0.0, eval_games=2, eval_simulations=2, preset='test', eval_every=0, ladder_games=2, ladder_simulations=2),
-         'gpu': dict(size='tiny', simulations=2, games=4, hybrid_games=4, train_steps=4, batch_size=32)}
+         'gpu': dict(size='b1c16', simulations=2, games=4, hybrid_games=4, train_steps=4, batch_size=32)}
 
 # %% ../nbs/90_bench.ipynb #82b545ec
 def machine_info() -> dict:

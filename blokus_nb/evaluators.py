@@ -53,21 +53,22 @@ def _check_evaluator(evaluator) -> Evaluator:
 # %% ../nbs/02c_evaluators.ipynb #caa0b26e
 class NetEvaluator(Evaluator):
     "Evaluate positions with a network (on its own device), counting calls, positions and seconds"
-    def __init__(self, net:BlokusNet, bf16=False): # bf16: the precision ('fp32', 'bf16', 'fp16' or True/False, see `as_precision`); 'auto' lets `choose_precision` time bfloat16
+    def __init__(self, net:BlokusNet,
+                 precision=False): # 'fp32', 'bf16', 'fp16', True/False (`as_precision`), 'auto' (`choose_precision`)
         self.net, self.calls, self.positions, self.seconds = net, 0, 0, 0.0
         self._pending, self.device_seconds = deque(), 0.0       # device_seconds: the device's own time on submitted leaves
-        self.bf16 = choose_precision(net) if bf16 == 'auto' else bf16
+        self.precision = choose_precision(net) if precision == 'auto' else precision
 
     def __call__(self, states) -> Evaluation:
         t0 = time.perf_counter()
-        out = predict(self.net, states, self.bf16)
+        out = predict(self.net, states, self.precision)
         self._count(len(out.offsets) - 1, t0)
         return out
 
     def evaluate_leaves(self, leaves:Leaves) -> Evaluation:
         "The same for a search's leaves, from the planes the compiled search encodes (no `State` objects)"
         t0 = time.perf_counter()
-        priors, values = evaluate_planes(self.net, leaves.planes(), leaves.actions, leaves.offsets, self.bf16)
+        priors, values = evaluate_planes(self.net, leaves.planes(), leaves.actions, leaves.offsets, self.precision)
         out = Evaluation(leaves.actions, leaves.offsets, priors, values_to_absolute(values, leaves.to_move))
         self._count(len(leaves), t0)
         return out
@@ -76,7 +77,8 @@ class NetEvaluator(Evaluator):
         "Start evaluating a search's leaves in compact form on the network's device (`submit_rows`); `collect` returns the answers, oldest first"
         t0 = time.perf_counter()
         rows, hands = leaves.rows()
-        self._pending.append((leaves, submit_rows(self.net, rows, hands, leaves.actions, leaves.offsets, self.bf16)))
+        self._pending.append((leaves, submit_rows(self.net, rows, hands, leaves.actions, leaves.offsets,
+                                                  self.precision)))
         self.seconds += time.perf_counter() - t0
 
     def collect(self) -> Evaluation:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['VALUE_HEADS', 'NET_SIZES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT', 'PRETRAINED',
-           'NetConfig', 'net_config', 'ResidualBlock', 'BlokusNet', 'values_to_absolute', 'values_to_mover',
-           'Evaluation', 'legal_softmax', 'legal_index', 'softmax_at', 'as_precision', 'autocast_dtype',
-           'evaluate_planes', 'predict', 'planes_from_rows', 'PendingEvaluation', 'submit_rows', 'net_state',
-           'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path', 'load_pretrained',
-           'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision', 'make_net',
-           'growth_problem', 'grow_net']
+__all__ = ['VALUE_HEADS', 'NET_SIZES', 'NET_SIZE_ALIASES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT',
+           'PRETRAINED', 'NetConfig', 'canonical_net_size', 'net_config', 'ResidualBlock', 'BlokusNet',
+           'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'legal_index', 'softmax_at',
+           'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict', 'planes_from_rows', 'PendingEvaluation',
+           'submit_rows', 'net_state', 'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path',
+           'load_pretrained', 'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision',
+           'make_net', 'growth_problem', 'grow_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -48,17 +48,29 @@ class NetConfig:
         if not isinstance(self.ownership, bool): raise ValueError(f'NetConfig.ownership must be True or False, got {self.ownership!r}')
         if self.value_head not in VALUE_HEADS: raise ValueError(f'NetConfig.value_head must be one of {", ".join(VALUE_HEADS)}, got {self.value_head!r}')
 
-NET_SIZES = {
-    'tiny':  dict(blocks=1, channels=16, policy_channels=8, value_hidden=32, ownership=True, value_head='pooled'),      # tests: milliseconds
-    'medium': dict(blocks=3, channels=32, policy_channels=16, value_hidden=64, ownership=True, value_head='pooled'),    # short CPU runs: 2.6x the self-play of small
-    'small': dict(blocks=6, channels=64, policy_channels=32, value_hidden=128, ownership=True, value_head='pooled'),    # the CPU default
-    'large': dict(blocks=12, channels=128, policy_channels=32, value_hidden=256, ownership=True, value_head='pooled'),  # a GPU
+NET_SIZES = {   # named by shape, as KataGo names its networks: b<blocks>c<channels>
+    # tests: milliseconds
+    'b1c16': dict(blocks=1, channels=16, policy_channels=8, value_hidden=32, ownership=True, value_head='pooled'),
+    # short CPU runs (the `cpu` preset): 2.6x the self-play of b6c64
+    'b3c32': dict(blocks=3, channels=32, policy_channels=16, value_hidden=64, ownership=True, value_head='pooled'),
+    # longer CPU runs
+    'b6c64': dict(blocks=6, channels=64, policy_channels=32, value_hidden=128, ownership=True, value_head='pooled'),
+    # a GPU
+    'b12c128': dict(blocks=12, channels=128, policy_channels=32, value_hidden=256, ownership=True, value_head='pooled'),
 }
+NET_SIZE_ALIASES = {'tiny': 'b1c16', 'medium': 'b3c32', 'small': 'b6c64', 'large': 'b12c128'}   # the sizes' first names
 
-def net_config(size:str='small', variant:str='duo', **overrides) -> NetConfig:
-    "The `NetConfig` of a named size (`tiny`, `medium`, `small`, `large`) for `variant`, with fields overridden"
-    if size not in NET_SIZES: raise ValueError(f'unknown network size {size!r}; allowed: {", ".join(NET_SIZES)}')
-    return NetConfig(variant=get_variant(variant).name, **{**NET_SIZES[size], **overrides})
+def canonical_net_size(size:str) -> str:
+    "The name in `NET_SIZES` of a size given by that name or by its old one (`NET_SIZE_ALIASES`)"
+    name = NET_SIZE_ALIASES.get(size, size) if isinstance(size, str) else None
+    if name not in NET_SIZES:
+        raise ValueError(f'unknown network size {size!r}; allowed: {", ".join(NET_SIZES)} '
+                         f'(or an old name: {", ".join(NET_SIZE_ALIASES)})')
+    return name
+
+def net_config(size:str='b6c64', variant:str='duo', **overrides) -> NetConfig:
+    "The `NetConfig` of a named size (`NET_SIZES`, or an old name) for `variant`, with fields overridden"
+    return NetConfig(variant=get_variant(variant).name, **{**NET_SIZES[canonical_net_size(size)], **overrides})
 
 # %% ../nbs/01_net.ipynb #746b2cca
 class ResidualBlock(nn.Module):
@@ -184,13 +196,13 @@ def autocast_dtype(precision) -> torch.dtype:
 
 # %% ../nbs/01_net.ipynb #b33de088
 def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offsets:np.ndarray,
-                    bf16=False, # the precision: 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
+                    precision=False, # 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
                    ) -> tuple:
     "Priors over the legal `actions` (CSR) and mover-frame values of encoded `planes`, as numpy; eval mode, no grad"
     was_training = net.training
     if was_training: net.eval()
     try:
-        device, dtype = net.device, autocast_dtype(bf16)
+        device, dtype = net.device, autocast_dtype(precision)
         with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
             x = torch.from_numpy(np.ascontiguousarray(planes)).to(device, non_blocking=True).float()   # uint8 planes travel 4x smaller
             logits, values = net(x)
@@ -200,7 +212,7 @@ def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offset
         if was_training: net.train()
 
 def predict(net:BlokusNet, states,
-            bf16=False, # the precision: 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
+            precision=False, # 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
            ) -> Evaluation:
     "Legal-move priors and value vectors (engine player order) of `states`, from `net` on its own device"
     states = list(states)
@@ -208,7 +220,7 @@ def predict(net:BlokusNet, states,
     if states[0].variant.name != net.config.variant:
         raise ValueError(f'this network plays {net.config.variant!r}, not {states[0].variant.name!r}')
     actions, offsets = batch_legal_actions(states)
-    priors, values = evaluate_planes(net, encode_batch(states), actions, offsets, bf16)
+    priors, values = evaluate_planes(net, encode_batch(states), actions, offsets, precision)
     return Evaluation(actions, offsets, priors, values_to_absolute(values, [s.to_move for s in states]))
 
 # %% ../nbs/01_net.ipynb #39ae872e
@@ -236,10 +248,10 @@ class PendingEvaluation:
         return self.start.elapsed_time(self.event) / 1000 if self.start is not None else self.seconds
 
 def submit_rows(net:BlokusNet, rows:np.ndarray, hands:np.ndarray, actions:np.ndarray, offsets:np.ndarray,
-                bf16=False, # the precision: 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
+                precision=False, # 'fp32', 'bf16', 'fp16', or True/False (see `as_precision`)
                ) -> PendingEvaluation:
     "Start evaluating compact leaves (`Leaves.rows`, legal `actions` in CSR) with `net` and return at once; see above"
-    device, dtype = net.device, autocast_dtype(bf16)
+    device, dtype = net.device, autocast_dtype(precision)
     cuda = device.type == 'cuda'
     was_training = net.training
     if was_training: net.eval()              # the kernels are chosen at launch: the mode can go back at once
@@ -393,7 +405,7 @@ def choose_precision(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
     if net.device.type == 'cpu': return _bf16_faster_on_cpu(net, batch, repeats)
     return device_precision(net).inference == 'bf16'
 
-def make_net(size:str='small', variant:str='duo', device=None, seed:int=None, **overrides) -> BlokusNet:
+def make_net(size:str='b6c64', variant:str='duo', device=None, seed:int=None, **overrides) -> BlokusNet:
     "A new network of a named size, seeded when `seed` is given, in eval mode on `device` (default: the CPU)"
     config = net_config(size, variant, **overrides)
     if seed is not None:

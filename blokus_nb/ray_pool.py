@@ -36,19 +36,19 @@ class SelfPlayActor:
     "The body of a Ray self-play actor (see `RaySelfPlayPool`): a CPU network and batched self-play"
     def __init__(self, variant:str, config:SearchConfig, torch_threads:int=1):
         torch.set_num_threads(torch_threads)
-        self.variant, self.config, self.net, self.version, self.bf16 = variant, config, None, None, False
+        self.variant, self.config, self.net, self.version, self.precision = variant, config, None, None, False
 
     def info(self) -> dict:
         "Where this actor runs: Ray node id, process id, and whether CUDA was ever initialised in it"
         import ray
         return {'node': ray.get_runtime_context().get_node_id(), 'pid': os.getpid(), 'cuda_initialized': torch.cuda.is_initialized()}
 
-    def play(self, weights:list, version:int, bf16:bool, game_ids:list, seed:int) -> tuple:
+    def play(self, weights:list, version:int, precision, game_ids:list, seed:int) -> tuple:
         "Play the games `game_ids`; returns (records, evaluations, node id)"
         import ray
         if version != self.version:
             self.net, self.version = net_from_state(ray.get(weights[0]), 'cpu').eval(), version
-        evaluator = NetEvaluator(self.net, bf16)
+        evaluator = NetEvaluator(self.net, precision)
         records = selfplay(evaluator, self.variant, game_ids, self.config, seed)
         return records, evaluator.positions, ray.get_runtime_context().get_node_id()
 
@@ -56,7 +56,7 @@ class SelfPlayActor:
 class RaySelfPlayPool:
     "Self-play on Ray actors, one per CPU of the cluster (or `num_actors`); a context manager"
     def __init__(self, variant:str='duo', config:SearchConfig=None, num_actors:int=None, address:str=None,
-                 games_per_chunk:int=None, bf16='auto', verbose:bool=True, max_restarts:int=None,
+                 games_per_chunk:int=None, precision='auto', verbose:bool=True, max_restarts:int=None,
                  stall_timeout:float=600.0, start_timeout:float=300.0):
         self.ray = import_ray()
         self.variant, self.config = get_variant(variant).name, config or SearchConfig()
@@ -64,11 +64,13 @@ class RaySelfPlayPool:
             raise ValueError(f'num_actors must be None (one per CPU of the cluster) or an integer >= 1, got {num_actors!r}')
         if games_per_chunk is not None and (not isinstance(games_per_chunk, int) or games_per_chunk < 1):
             raise ValueError(f'games_per_chunk must be None (automatic) or an integer >= 1, got {games_per_chunk!r}')
-        if bf16 not in (True, False, 'auto'): raise ValueError(f"bf16 must be True, False or 'auto', got {bf16!r}")
-        self.num_actors, self.address, self.games_per_chunk, self.bf16 = num_actors, address, games_per_chunk, bf16
+        if precision not in (True, False, 'auto'):
+            raise ValueError(f"precision must be True, False or 'auto', got {precision!r}")
+        self.num_actors, self.address, self.games_per_chunk = num_actors, address, games_per_chunk
+        self.precision = precision
         self.verbose, self.max_restarts, self.stall_timeout, self.start_timeout = verbose, max_restarts, stall_timeout, start_timeout
         self.actors, self.failures, self.restarts, self.infos = [], [], 0, {}
-        self._started_ray, self._closed, self._version, self._bf16_choice = False, False, 0, None
+        self._started_ray, self._closed, self._version, self._precision_choice = False, False, 0, None
         self.plan = SelfPlayPlan('ray', num_actors or 0, 'cpu', 'Ray actors on the CPUs of the cluster (not started yet)')
 
     @property
@@ -124,8 +126,9 @@ def _ray_play(self:RaySelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, pr
         raise ValueError(f'this pool plays {self.variant!r}; the network is for {net.config.variant!r}')
     self.start()
     t0 = time.perf_counter()
-    if self._bf16_choice is None:
-        self._bf16_choice = bool(self.bf16) if self.bf16 != 'auto' else choose_precision(net_from_state(cpu_weights(net), 'cpu'))
+    if self._precision_choice is None:
+        self._precision_choice = (bool(self.precision) if self.precision != 'auto'
+                                  else choose_precision(net_from_state(cpu_weights(net), 'cpu')))
     self._version += 1
     weights = [ray.put(cpu_weights(net))]                   # once per call, into the object store
     per = self.games_per_chunk or min(MAX_AUTO_BATCH, math.ceil(num_games / len(self.actors)))
@@ -137,7 +140,7 @@ def _ray_play(self:RaySelfPlayPool, net:BlokusNet, num_games:int, seed:int=0, pr
         while chunks or pending:
             while chunks and idle:
                 actor, ids = idle.popleft(), chunks.popleft()
-                pending[actor.play.remote(weights, self._version, self._bf16_choice, ids, seed)] = (actor, ids)
+                pending[actor.play.remote(weights, self._version, self._precision_choice, ids, seed)] = (actor, ids)
             if not pending and not starting:
                 raise RuntimeError(f'no Ray self-play actor is left to play {sum(map(len, chunks))} games')
             ready, _ = ray.wait(list(pending) + list(starting), num_returns=1, timeout=self.stall_timeout)

@@ -300,7 +300,7 @@ def _mark_failure(error:BaseException, mode:str):
 class SelfPlayPool:
     "Self-play over worker processes that are started once and reused; a context manager"
     def __init__(self, variant:str='duo', mode:str=None, num_workers:int=None, force_cpu:bool=False,
-                 config:SearchConfig=None, games_per_worker_batch:int=None, bf16='auto', verbose:bool=True,
+                 config:SearchConfig=None, games_per_worker_batch:int=None, precision='auto', verbose:bool=True,
                  max_restarts:int=None, # worker restarts allowed in each `play` call (None: 2 per worker, plus 2)
                  gather_ms:float=0.0, # inference server: the longest a batch waits for busy workers with no request in
                  stall_timeout:float=600.0, gpu_available:bool=None,
@@ -309,11 +309,12 @@ class SelfPlayPool:
         self.plan = plan_selfplay(num_workers, force_cpu, mode, gpu_available)
         if games_per_worker_batch is not None and (not isinstance(games_per_worker_batch, int) or games_per_worker_batch < 1):
             raise ValueError(f'games_per_worker_batch must be None (automatic) or an integer >= 1, got {games_per_worker_batch!r}')
-        if not (bf16 in (True, False, 'auto') or bf16 in PRECISIONS):
-            raise ValueError(f"bf16 must be True, False, 'auto' or a precision ({', '.join(PRECISIONS)}), got {bf16!r}")
+        if not (precision in (True, False, 'auto') or precision in PRECISIONS):
+            raise ValueError(f"precision must be 'auto', one of {', '.join(PRECISIONS)}, or True/False, "
+                             f"got {precision!r}")
         if not isinstance(groups, int) or isinstance(groups, bool) or groups < 1: raise ValueError(f'groups must be an integer >= 1, got {groups!r}')
         self.config, self.groups = config or SearchConfig(), groups
-        self.games_per_worker_batch, self.bf16, self.verbose = games_per_worker_batch, bf16, verbose
+        self.games_per_worker_batch, self.precision, self.verbose = games_per_worker_batch, precision, verbose
         self.max_restarts = 2 * self.plan.num_workers + 2 if max_restarts is None else max_restarts
         self.gather_s, self.stall_timeout = gather_ms / 1000, stall_timeout
         self.workers, self.failures, self.restarts, self._closed, self._batches = [], [], 0, False, []
@@ -463,9 +464,9 @@ def collect_result(records:dict, num_games:int, evaluations:int, seconds:float, 
 
 def _precision(self:SelfPlayPool, net, device_type:str=None) -> str:
     "The inference precision on `device_type` (decided once per pool and device type, see `device_precision`); `net` may be a function making the network"
-    if self.bf16 != 'auto': return as_precision(self.bf16)
+    if self.precision != 'auto': return as_precision(self.precision)
     if hasattr(net, 'evaluate_rows'): return 'fp32'     # an evaluator without weights (InstantEvaluator)
-    cache = self.__dict__.setdefault('_bf16_choice', {})
+    cache = self.__dict__.setdefault('_precision_choice', {})
     device_type = device_type or net.device.type
     if device_type not in cache: cache[device_type] = device_precision(net if isinstance(net, BlokusNet) else net()).inference
     return cache[device_type]
@@ -479,7 +480,7 @@ def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int,
     if remote:
         device = torch.device(self.plan.device if self.plan.device == 'cpu' or torch.cuda.is_available() else 'cpu')
         server_net = (net if net.device == device else net_from_state(net_state(net), device).eval()) if weighted else net
-        server_bf16 = self._precision(server_net)
+        server_precision = self._precision(server_net)
     elif weighted:
         self._weights = ('weights', weights_bytes(net), self._precision(lambda: net_from_state(net_state(net), 'cpu').eval(), 'cpu'))
     else: self._weights = ('evaluator', net)
@@ -523,7 +524,7 @@ def _play_workers(self:SelfPlayPool, net, chunks:deque, seed:int, num_games:int,
                 for w in [w for w in waiting if w.conn in more]:
                     waiting.remove(w)
                     if not self._drain(w, records, finished, requests): self._replace(w, chunks, records)
-            self._evals += self._serve(server_net, server_bf16, requests)
+            self._evals += self._serve(server_net, server_precision, requests)
     for w in self.workers:          # every game is in: collect the workers' end-of-task messages, so they start the next play idle
         deadline = time.monotonic() + 30
         while w.task is not None and w.process.is_alive() and time.monotonic() < deadline:
@@ -616,11 +617,12 @@ SelfPlayPool._serve = _serve
 # %% ../nbs/03_selfplay_pool.ipynb #60e9aea8
 def run_parallel_selfplay_games(net:BlokusNet, num_games:int, num_workers:int=None, force_cpu:bool=False, mode:str=None,
                                 games_per_worker_batch:int=None, config:SearchConfig=None, seed:int=0, verbose:bool=True,
-                                bf16='auto') -> SelfPlayResult:
+                                precision='auto') -> SelfPlayResult:
     "Play `num_games` self-play games of `net`'s variant in parallel where that is safe; see `plan_selfplay`"
     if not isinstance(num_games, int) or isinstance(num_games, bool) or num_games < 1:
         raise ValueError(f'num_games must be a positive integer, got {num_games!r}')
-    with SelfPlayPool(net.config.variant, mode, num_workers, force_cpu, config, games_per_worker_batch, bf16, verbose) as pool:
+    with SelfPlayPool(net.config.variant, mode, num_workers, force_cpu, config, games_per_worker_batch, precision,
+                      verbose) as pool:
         return pool.play(net, num_games, seed)
 
 # %% ../nbs/03_selfplay_pool.ipynb #8ad1dab1
@@ -650,7 +652,7 @@ def fastest_selfplay_mode(net, # a `BlokusNet` (or an evaluator without weights)
                           num_games:int=8, # games each mode plays, timed, after one untimed game per worker
                           config:SearchConfig=None, # the search; a few simulations show the modes' relative speed
                           num_workers:int=None, # processes of the worker modes (None: automatic)
-                          seed:int=0, bf16='auto',
+                          seed:int=0, precision='auto',
                           stall_timeout:float=120.0, # a mode whose busy workers are all silent this long fails
                           verbose:bool=False) -> ModeTrials: # print each mode's result as it comes
     "Time `num_games` seeded games in a fresh pool for each of `modes`: the fastest mode that worked, and every mode's trial"
@@ -658,8 +660,8 @@ def fastest_selfplay_mode(net, # a `BlokusNet` (or an evaluator without weights)
     trials = []
     for mode in modes:
         try:
-            with SelfPlayPool(variant, mode, None if mode == 'sequential' else num_workers, config=config, bf16=bf16,
-                              verbose=False, stall_timeout=stall_timeout) as pool:
+            with SelfPlayPool(variant, mode, None if mode == 'sequential' else num_workers, config=config,
+                              precision=precision, verbose=False, stall_timeout=stall_timeout) as pool:
                 pool.play(net, pool.plan.num_workers, seed, progress=False)       # untimed: one game a worker
                 trial = ModeTrial(mode, pool.play(net, num_games, seed, progress=False).stats['samples_per_s'], None)
         except Exception as e: trial = ModeTrial(mode, None, error_summary(e))

@@ -29,7 +29,8 @@ import torch.nn.functional as F
 from . import __version__
 from .engine import get_variant, n_planes, action_permutation, transform_planes
 from .net import (load_net, load_pretrained, net_config, BlokusNet, NET_SIZES, make_net, grow_net, growth_problem, net_state, net_from_state, best_device, atomic_torch_save,
-                           PRECISIONS, as_precision, autocast_dtype, device_precision)
+                           PRECISIONS, as_precision, autocast_dtype, device_precision,
+                           NET_SIZE_ALIASES, canonical_net_size)
 from .mcts import SearchConfig, GUMBEL_ACTIONS
 from .selfplay_pool import SelfPlayPool, Samples, MODES, records_to_samples, plan_selfplay
 from .ray_pool import RaySelfPlayPool, ray_available, RAY_INSTALL_HINT
@@ -166,7 +167,7 @@ class TrainConfig:
     weight_decay:float=1e-4          # AdamW weight decay
     warmup_fraction:float=0.05       # share of all steps spent warming the learning rate up
     variant:str='duo'                # 'duo' or 'classic'
-    net_size:str='medium'            # 'tiny', 'medium', 'small' or 'large' (NET_SIZES)
+    net_size:str='b3c32'             # 'b1c16', 'b3c32', 'b6c64' or 'b12c128' (NET_SIZES); the old names work too
     init_net:str=None                # a new run starts from this network instead of random weights: 'pretrained' (the one that ships) or a network file; of net_size's shape, or smaller (then grown, see `grow_net`)
     simulations:int=32               # search simulations per self-play move
     c_puct:float=1.5                 # search exploration weight
@@ -186,8 +187,7 @@ class TrainConfig:
     time_budget_minutes:float=0.0    # stop after the iteration that passes this many minutes, counted over every session of the run (0: no limit)
     seed:int=0                       # seeds self-play, sampling and initialisation
     train_device:str=None            # None: CUDA when available, else 'cpu'
-    bf16:bool=None                   # bfloat16 for training and self-play: None decides once per run (see run_precision); True/False force it ('bf16'/'fp32')
-    precision:str=None               # 'fp32', 'bf16' or 'fp16' forces training's and self-play's precision; None: `bf16`'s, else decided per device (see run_precision)
+    precision:str=None               # 'fp32', 'bf16' or 'fp16' in training and self-play; None: decided per device
     tensorboard:bool=False           # also write the metrics for TensorBoard in run_dir/tensorboard (needs the tensorboard package; see write_tensorboard)
 
     def validate(self) -> 'TrainConfig':
@@ -198,7 +198,8 @@ class TrainConfig:
                   ('num_training_steps', self.num_training_steps >= 0, '>= 0'), ('buffer_size', self.buffer_size >= 1, '>= 1'),
                   ('batch_size', self.batch_size >= 1, '>= 1'), ('lr', self.lr > 0, '> 0'), ('weight_decay', self.weight_decay >= 0, '>= 0'),
                   ('warmup_fraction', 0 <= self.warmup_fraction < 1, 'in [0, 1)'), ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
-                  ('net_size', self.net_size in NET_SIZES, ', '.join(NET_SIZES)),
+                  ('net_size', self.net_size in {**NET_SIZES, **NET_SIZE_ALIASES},
+                   f'one of {", ".join(NET_SIZES)} (or an old name: {", ".join(NET_SIZE_ALIASES)})'),
                   ('init_net', self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(), "None, 'pretrained' or the path of a network file"), ('simulations', self.simulations >= 1, '>= 1'),
                   ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'), ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),
                   ('gumbel_noise_plies', self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0, 'None or >= 0'),
@@ -210,12 +211,9 @@ class TrainConfig:
                   ('eval_pentobi_level', self.eval_pentobi_level in range(10), '0 (off) or a Pentobi level 1-9'), ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
                   ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
                   ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'"),
-                  ('bf16', self.bf16 in (None, True, False), 'None, True or False'),
                   ('precision', self.precision in (None,) + PRECISIONS, 'None or one of ' + ', '.join(PRECISIONS))]
         for name, ok, allowed in checks:
             if not ok: raise ValueError(f'{name} must be {allowed}, got {getattr(self, name)!r}')
-        if self.bf16 is not None and self.precision is not None and as_precision(self.bf16) != self.precision:
-            raise ValueError(f'bf16={self.bf16} and precision={self.precision!r} disagree: give one of them')
         if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
         if self.tensorboard and importlib.util.find_spec('tensorboard') is None: raise ValueError(TENSORBOARD_INSTALL_HINT)
         if self.eval_pentobi_level:
@@ -225,21 +223,21 @@ class TrainConfig:
 
 # %% ../nbs/04_train.ipynb #4396788c
 def forced_precision(config:TrainConfig) -> str:
-    "The precision `config` forces (`precision`, else `bf16` as 'bf16'/'fp32'), None when it leaves the choice to the device"
-    return config.precision or (as_precision(config.bf16) if config.bf16 is not None else None)
+    "The precision `config` forces (its `precision`), None when it leaves the choice to the device"
+    return config.precision
 
 # %% ../nbs/04_train.ipynb #666bff05
 PRESETS = {
     'test':    dict(num_iterations=1, games_per_iteration=1, num_workers=1, force_cpu_selfplay=False, num_training_steps=4,
-                    batch_size=32, net_size='tiny', simulations=8, eval_every=1, eval_games=2, eval_simulations=4),
+                    batch_size=32, net_size='b1c16', simulations=8, eval_every=1, eval_games=2, eval_simulations=4),
     'quick':   dict(num_iterations=2, games_per_iteration=2, selfplay_mode='cpu_workers', force_cpu_selfplay=False,
-                    num_training_steps=20, batch_size=64, net_size='tiny', simulations=16, eval_every=2, eval_games=4,
+                    num_training_steps=20, batch_size=64, net_size='b1c16', simulations=16, eval_every=2, eval_games=4,
                     eval_simulations=16),
     'gpu':     dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=True, num_training_steps=100),
     'default': dict(games_per_iteration=200, num_workers=None, force_cpu_selfplay=False, num_training_steps=100),
     'cpu':     dict(num_iterations=1000, games_per_iteration=64, force_cpu_selfplay=True, num_training_steps=40, batch_size=256,
-                    buffer_size=40000, net_size='medium', simulations=32, score_weight=0.5, gumbel_noise_plies=10, eval_every=0,
-                    time_budget_minutes=20.0),
+                    buffer_size=40000, net_size='b3c32', simulations=32, score_weight=0.5, gumbel_noise_plies=10,
+                    eval_every=0, time_budget_minutes=20.0),
 }
 
 CLASSIC_NOISE_PLIES = 24   # a Classic game has about 60 positions where Duo has 30: noise in the first 6 moves of each colour, not 5 plies each
@@ -256,6 +254,8 @@ def make_config(preset:str=None, **options) -> TrainConfig:
         raise ValueError(f'unknown preset {preset!r}; allowed: {", ".join(PRESETS)}')
     names = {f.name for f in fields(TrainConfig)}
     unknown = sorted(set(options) - names)
+    if 'bf16' in unknown:
+        raise ValueError(f"unknown option 'bf16': use precision instead, one of {', '.join(PRECISIONS)}")
     if unknown: raise ValueError(f'unknown option {unknown[0]!r}; allowed: {", ".join(sorted(names))}')
     given = {k: v for k, v in options.items() if v is not None}
     variant = given.get('variant', PRESETS.get(preset, {}).get('variant', 'duo'))
@@ -267,6 +267,9 @@ LEGACY_OPTIONS = {'gumbel_actions': 0, 'gumbel_noise_plies': None}   # what runs
 
 def saved_config(saved:dict) -> TrainConfig:
     "The `TrainConfig` a checkpoint's config dict describes; options it predates keep the behaviour it was trained with"
+    saved = dict(saved)
+    bf16 = saved.pop('bf16', None)      # the boolean that `precision` replaced (True: 'bf16', False: 'fp32')
+    if bf16 is not None and saved.get('precision') is None: saved['precision'] = as_precision(bf16)
     return TrainConfig(**{**LEGACY_OPTIONS, **saved})
 
 # %% ../nbs/04_train.ipynb #7506997a
@@ -366,13 +369,15 @@ def lr_at(step:int, total:int, config:TrainConfig, time_fraction:float=0.0) -> f
 
 def train_steps(net:BlokusNet, optimizer, buffer:ReplayBuffer, config:TrainConfig, step:int, total_steps:int,
                 np_rng:np.random.Generator,
-                bf16=None, # the precision: 'fp32', 'bf16', 'fp16' or True/False; None: the card's rule on CUDA, float32 on a CPU
+                precision=None, # 'fp32', 'bf16', 'fp16' or True/False; None: the card's rule on CUDA, float32 on a CPU
                 time_fraction:float=0.0, progress:bool=False,
                 scaler=None, # 'fp16': the run's torch.amp.GradScaler (None: a new one for this call)
                ) -> tuple:
-    "Run `config.num_training_steps` minibatches under autocast in the precision `bf16`; returns (mean policy, value and ownership losses, new step); `progress` shows a bar"
+    """Run `config.num_training_steps` minibatches under autocast in `precision`; returns (mean policy, value and
+    ownership losses, new step); `progress` shows a bar"""
     device = net.device
-    precision = (device_precision(net).train if device.type == 'cuda' else 'fp32') if bf16 is None else as_precision(bf16)
+    precision = ((device_precision(net).train if device.type == 'cuda' else 'fp32') if precision is None
+                 else as_precision(precision))
     dtype = autocast_dtype(precision)
     if precision == 'fp16' and scaler is None: scaler = torch.amp.GradScaler(device.type)
     if precision != 'fp16': scaler = None
@@ -536,8 +541,10 @@ def start_run(preset:str, # a name in PRESETS, or None
                          '(--start-over) to set its files aside and start a new run there, or choose another run_dir')
     path, ck = found
     saved = saved_config(ck['config'])
+    # sizes match by either of their names
+    same = lambda name, a, b: canonical_net_size(a) == canonical_net_size(b) if name == 'net_size' else a == b
     for name in ('variant', 'net_size'):
-        if given.get(name) is not None and given[name] != getattr(saved, name):
+        if given.get(name) is not None and not same(name, given[name], getattr(saved, name)):
             raise ValueError(f'{path} is a {getattr(saved, name)!r} run ({name}); asked for {given[name]!r}')
     config = dataclasses.replace(saved, **{k: getattr(config, k) for k in RESUMABLE if given.get(k) is not None}).validate()
     _set_unreadable_aside(failures)
@@ -697,9 +704,9 @@ def open_pool(config:TrainConfig, precision:str, verbose:bool=True):
     "The run's self-play pool (a `SelfPlayPool`, or a `RaySelfPlayPool` for selfplay_mode 'ray'), evaluating in `precision`"
     if config.selfplay_mode == 'ray':                      # actors on a Ray cluster (CPUs: bfloat16 or float32); training stays here
         return RaySelfPlayPool(config.variant, search_config(config), config.num_workers, config.ray_address,
-                               bf16=as_precision(precision) == 'bf16', verbose=verbose)
+                               precision=as_precision(precision) == 'bf16', verbose=verbose)
     return SelfPlayPool(config.variant, config.selfplay_mode, config.num_workers, config.force_cpu_selfplay, search_config(config),
-                        bf16=as_precision(precision), verbose=verbose)
+                        precision=as_precision(precision), verbose=verbose)
 
 # %% ../nbs/04_train.ipynb #c5ee1da7
 class Terminated(KeyboardInterrupt):
@@ -826,13 +833,15 @@ def _parser() -> argparse.ArgumentParser:
                                      description='Train a Blokus network by self-play (AlphaZero).',
                                      epilog=f'presets (options given on the command line override them):\n{table}')
     parser.add_argument('preset', nargs='?', choices=list(PRESETS), help='a preset; without one, the TrainConfig defaults')
+    sizes = f'{", ".join(NET_SIZES)}, or an old name: {", ".join(NET_SIZE_ALIASES)} '   # --net-size's help lists them
     for f in fields(TrainConfig):
         flag = '--' + f.name.replace('_', '-')
         if f.type in ('bool', bool):
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=f'(default {f.default})')
         else:
             typ = {'int': int, 'float': float, 'str': str}[f.type if isinstance(f.type, str) else f.type.__name__]
-            parser.add_argument(flag, type=typ, default=None, metavar=f.name.upper(), help=f'(default {f.default})')
+            parser.add_argument(flag, type=typ, default=None, metavar=f.name.upper(),
+                                help=(sizes if f.name == 'net_size' else '') + f'(default {f.default})')
     parser.add_argument('--run-dir', default=None, help='where checkpoints and metrics.jsonl go (default runs/PRESET)')
     parser.add_argument('--resume', action='store_true', help='continue the run in --run-dir from its newest checkpoint')
     parser.add_argument('--start-over', action='store_true',

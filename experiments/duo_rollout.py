@@ -58,9 +58,9 @@ def _playout_outcomes(occ_all, ni, nodes, n_players, size, otab, offs, starts, p
 
 class RolloutEvaluator(NetEvaluator):
     "A network whose leaf values are mixed with one fast playout's result: (1 - mix) * network + mix * playout"
-    def __init__(self, net, mix:float=0.5, seed:int=0, bf16=False):
+    def __init__(self, net, mix:float=0.5, seed:int=0, precision=False):
         if not 0 <= mix <= 1: raise ValueError(f'mix must be in [0, 1], got {mix!r}')
-        super().__init__(net, bf16)
+        super().__init__(net, precision)
         self.mix, self.rng = mix, np.random.default_rng(seed)
 
     def playouts(self, leaves, ends:bool=False, max_plies:int=1 << 30):

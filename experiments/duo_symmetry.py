@@ -23,9 +23,9 @@ SYMMETRY_ORDER = (0, 2, 4, 6, 1, 3, 5, 7)   # the first K are used: identity, ha
 
 class SymmetricEvaluator(NetEvaluator):
     "A network's priors and mover-frame values averaged over the first `symmetries` of `SYMMETRY_ORDER` (the identity alone where a start point is free)"
-    def __init__(self, net, symmetries:int=8, bf16=False):
+    def __init__(self, net, symmetries:int=8, precision=False):
         if symmetries not in (1, 2, 4, 8): raise ValueError(f'symmetries must be 1, 2, 4 or 8, got {symmetries!r}')
-        super().__init__(net, bf16)
+        super().__init__(net, precision)
         self.syms = SYMMETRY_ORDER[:symmetries]
 
     def evaluate_leaves(self, leaves):
@@ -35,7 +35,8 @@ class SymmetricEvaluator(NetEvaluator):
         waiting = (np.asarray(leaves.rows()[1]).reshape(B, -1) == (1 << N_PIECES) - 1).any(1)   # a full hand: that player has not placed yet
         priors, values = evaluate_planes(self.net, np.concatenate([transform_planes(planes, s) for s in self.syms]),
                                          np.concatenate([action_permutation(v, s)[acts] for s in self.syms]),
-                                         np.concatenate([offs[:-1] + k * offs[-1] for k in range(K)] + [offs[-1:] * K]), self.bf16)
+                                         np.concatenate([offs[:-1] + k * offs[-1] for k in range(K)] + [offs[-1:] * K]),
+                                         self.precision)
         weight = np.ones((K, B), np.float32)
         weight[1:, waiting] = 0
         rows = np.repeat(np.arange(B), np.diff(offs))

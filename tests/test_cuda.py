@@ -70,7 +70,7 @@ def test_spawned_pool_after_cuda_init_works():
     from blokus_nb.net import make_net
     from blokus_nb.mcts import SearchConfig
     from blokus_nb.selfplay_pool import SelfPlayPool
-    net = make_net('tiny', 'duo', device='cuda', seed=0)
+    net = make_net('b1c16', 'duo', device='cuda', seed=0)
     assert torch.cuda.is_initialized()
     with SelfPlayPool('duo', 'inference_server', 2, config=SearchConfig(simulations=4), verbose=False) as pool:
         res = pool.play(net, 2, seed=1, progress=False)
@@ -87,9 +87,9 @@ def test_precision_on_this_card():
     from blokus_nb.net import make_net, precision_rule, device_precision, predict
     from blokus_nb.engine import new_game
     cap, name = torch.cuda.get_device_capability(0), torch.cuda.get_device_name(0)
-    p = device_precision(make_net('tiny', device='cuda'))
+    p = device_precision(make_net('b1c16', device='cuda'))
     assert p == precision_rule('cuda', cap, name)
-    net = make_net('small', device='cuda', seed=0)
+    net = make_net('b6c64', device='cuda', seed=0)
     s = new_game('duo')
     states = [s, s.play(s.legal_moves()[3])]
     ev32, ev = predict(net, states, 'fp32'), predict(net, states, p.inference)
@@ -110,9 +110,9 @@ def test_train_steps_on_cuda(precision):
     if precision == 'bf16' and torch.cuda.get_device_capability(0) < (8, 0):
         pytest.skip('no native bfloat16 on this card (compute capability < 8.0)')
     buf = ReplayBuffer(1000)
-    buf.add(run_parallel_selfplay_games(make_net('tiny', seed=0), 2, num_workers=1, config=SearchConfig(simulations=4),
-                                        verbose=False, bf16=False).samples)
-    net = make_net('tiny', device='cuda', seed=0)
+    buf.add(run_parallel_selfplay_games(make_net('b1c16', seed=0), 2, num_workers=1, config=SearchConfig(simulations=4),
+                                        verbose=False, precision='fp32').samples)
+    net = make_net('b1c16', device='cuda', seed=0)
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3)
     before = [p.detach().clone() for p in net.parameters()]
     scaler = torch.amp.GradScaler('cuda') if precision == 'fp16' else None
@@ -181,8 +181,8 @@ def test_compact_leaves_on_cuda_match_the_cpu():
         states.append(s); s = s.play(s.random_move(rng))
     leaves = leaves_of(states)
     rows, hands = leaves.rows()
-    cpu = make_net('small', 'classic', seed=0).eval()
-    gpu = make_net('small', 'classic', seed=0, device='cuda').eval()
+    cpu = make_net('b6c64', 'classic', seed=0).eval()
+    gpu = make_net('b6c64', 'classic', seed=0, device='cuda').eval()
     pending = submit_rows(gpu, rows, hands, leaves.actions, leaves.offsets, 'fp32')
     priors, values = pending.result()
     want_p, want_v = evaluate_planes(cpu, leaves.planes(), leaves.actions, leaves.offsets, 'fp32')
@@ -197,7 +197,7 @@ def test_overlapped_selfplay_on_cuda():
     from blokus_nb.net import make_net
     from blokus_nb.mcts import SearchConfig, NetEvaluator, selfplay_overlapped
     from blokus_nb.engine import new_game
-    ev = NetEvaluator(make_net('medium', seed=0, device='cuda'), 'fp32')
+    ev = NetEvaluator(make_net('b3c32', seed=0, device='cuda'), 'fp32')
     games = selfplay_overlapped(ev, 'duo', 6, SearchConfig(simulations=8, gumbel_actions=4, gumbel_noise_plies=4), seed=1, groups=2)
     assert [g.game_id for g in games] == list(range(6))
     for g in games:

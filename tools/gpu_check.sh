@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The prepared GPU check: numba's compile cache, 16 workers' start, the CUDA tests, then `python -m blokus_nb.bench gpu`
-# (the medium network, 32 simulations, 256 games, on 2 cores and on all), in at most 6 minutes, into one log.
+# (the b3c32 network, 32 simulations, 256 games, on 2 cores and on all), in at most 6 minutes, into one log.
 #
 #   bash tools/gpu_check.sh [LOG]        # LOG: this path; else $OUT/gpu_check.log when $OUT is set; else ./gpu_check.log
 #
@@ -60,6 +60,6 @@ if __name__ == "__main__":
     pool.close()
 '
 step 100 "CUDA tests (pytest tests/test_cuda.py)" "$PY" -m pytest tests/test_cuda.py -v -rs -p no:cacheprovider
-step 150 "bench gpu (medium network, 32 simulations, 256 games)" "$PY" -m blokus_nb.bench gpu
+step 150 "bench gpu (b3c32 network, 32 simulations, 256 games)" "$PY" -m blokus_nb.bench gpu
 echo "=== gpu_check: exit $status after $(( $(date +%s) - T0 ))s; log: $LOG" | tee -a "$LOG"
 exit $status
