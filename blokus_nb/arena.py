@@ -15,10 +15,11 @@ __all__ = ['MIN_LEAF_BATCH', 'CALIBRATION_SIMULATIONS', 'TIME_SHARES', 'SEATINGS
 
 # %% ../nbs/02h_arena.ipynb #d474d100
 import numpy as np
-from .engine import State, new_game, get_variant, move_cells, move_to_action, format_move, save_sgf, _frontier, TEAM_GAME, N_PIECES
+from .engine import (State, new_game, get_variant, move_cells, move_to_action, format_move, save_sgf,
+                              _frontier, TEAM_GAME, N_PIECES)
 from .net import BlokusNet
-from .mcts import (SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move, ask_evaluator, GUMBEL_ACTIONS,
-                             solve_endgame, ENDGAME_NODES, ENDGAME_MAX_MOVES)
+from .mcts import (SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move,
+                            ask_evaluator, GUMBEL_ACTIONS, solve_endgame, ENDGAME_NODES, ENDGAME_MAX_MOVES)
 
 # %% ../nbs/02h_arena.ipynb #ee76f092
 class Player:
@@ -60,12 +61,13 @@ class GreedyPlayer(Player):
     def choose_moves(self, states) -> list: return [self.choose_move(s) for s in states]
 
 # %% ../nbs/02h_arena.ipynb #d9cc46bc
-MIN_LEAF_BATCH = 8     # a search call evaluates at least this many leaves at once: one game collects 8 a round (virtual loss), 8 games 1 each
+# a search call evaluates at least this many leaves at once: one game collects 8 a round (virtual loss), 8 games 1 each
+MIN_LEAF_BATCH = 8
 CALIBRATION_SIMULATIONS = 64   # a timed player's first call measures its speed with a search this long (thrown away)
-# A timed move's share of the mean time per move, by the number of pieces its colour has placed (the last share for all later moves):
-# the opening and middle game, where a move decides most and the tree is widest, think longer; the endgame, whose few moves
-# are searched quickly anyway, less. The share scales the most simulations a move may use too. Not exactly a mean: through
-# the GTP engine, 0.8 s paced came to 0.86 s a move (see "Pacing" below).
+# A timed move's share of the mean time per move, by the number of pieces its colour has placed (the last share for
+# all later moves): the opening and middle game, where a move decides most and the tree is widest, think longer; the
+# endgame, whose few moves are searched quickly anyway, less. The share scales the most simulations a move may use
+# too. Not exactly a mean: through the GTP engine, 0.8 s paced came to 0.86 s a move (see "Pacing" below).
 TIME_SHARES = (1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.8, 0.6, 0.5)
 
 def time_share(state:State) -> float:
@@ -75,7 +77,8 @@ def time_share(state:State) -> float:
 
 # %% ../nbs/02h_arena.ipynb #f6dbd828
 def _favourite(moves:tuple, variant, actions, weights:tuple) -> int:
-    "The move of `moves` that `weights` (arrays over a search's `actions`, compared in turn) rank highest; the first of `moves` when nothing was searched"
+    ("The move of `moves` that `weights` (arrays over a search's `actions`, compared in turn) rank highest; "
+     "the first of `moves` when nothing was searched")
     if actions is None: return moves[0]
     where = {int(a): k for k, a in enumerate(actions)}
     def rank(move):
@@ -84,35 +87,50 @@ def _favourite(moves:tuple, variant, actions, weights:tuple) -> int:
     return max(moves, key=rank)     # of equals, the first (the solver lists the largest pieces first)
 
 class MCTSPlayer(Player):
-    "Batched search with a network or evaluator; `simulations=0` plays the raw policy; `seconds` turns the budget into time"
+    ("Batched search with a network or evaluator; `simulations=0` plays the raw policy; "
+     "`seconds` turns the budget into time")
     def __init__(self, net, # a `BlokusNet` or any evaluator
                  simulations:int=100, config:SearchConfig=None, seed:int=0, name:str=None,
                  precision=False, # of a network: 'fp32', 'bf16', 'fp16', True/False or 'auto' (see `choose_precision`)
                  gumbel_actions:int=None, # > 0: a Gumbel root over this many actions, 0: PUCT; None: as `config` says
                  teams:bool=False, # Classic's two-a-side game: each colour searches for its team (`SearchConfig.teams`)
-                 seconds:float=None, # > 0: each call thinks about this long (times its share when `paced`), its simulations set from the measured speed, at most `simulations`
-                 paced:bool=False, # with `seconds`: each move thinks `seconds` times its `time_share` (longer in the opening); False: every move `seconds`
-                 min_leaf_batch:int=MIN_LEAF_BATCH, # calls with fewer games collect more leaves per game and round (1: as `config` says)
-                 endgame_nodes:int=ENDGAME_NODES): # two-sided games: near the end, first prove the result with this many positions at most (`solve_endgame`); 0: search only
-        if seconds is not None and not seconds > 0: raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
+                 # > 0: each call thinks about this long (times its share when `paced`), its simulations set from the
+                 # measured speed, at most `simulations`
+                 seconds:float=None,
+                 # with `seconds`: each move thinks `seconds` times its `time_share` (longer in the opening);
+                 # False: every move `seconds`
+                 paced:bool=False,
+                 # calls with fewer games collect more leaves per game and round (1: as `config` says)
+                 min_leaf_batch:int=MIN_LEAF_BATCH,
+                 # two-sided games: near the end, first prove the result with this many positions at most
+                 # (`solve_endgame`); 0: search only
+                 endgame_nodes:int=ENDGAME_NODES):
+        if seconds is not None and not seconds > 0:
+            raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
         if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
-        if endgame_nodes < 0: raise ValueError(f'endgame_nodes must be >= 0 (0: no endgame solver), got {endgame_nodes!r}')
+        if endgame_nodes < 0:
+            raise ValueError(f'endgame_nodes must be >= 0 (0: no endgame solver), got {endgame_nodes!r}')
         self.evaluator = NetEvaluator(net, precision) if isinstance(net, BlokusNet) else net
         self.config = (config or SearchConfig(dirichlet_fraction=0.0, temperature_plies=0)).replace(
-            simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}), **({'teams': True} if teams else {}))
+            simulations=simulations, **({} if gumbel_actions is None else {'gumbel_actions': gumbel_actions}),
+            **({'teams': True} if teams else {}))
         self.rng = np.random.default_rng(seed)
-        self.name = name or (f'mcts{simulations}' if simulations else 'policy') + (f'-{seconds:g}s' if seconds else '')
+        self.name = name or ((f'mcts{simulations}' if simulations else 'policy')
+                             + (f'-{seconds:g}s' if seconds else ''))
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
-        self.seconds, self.paced, self.min_leaf_batch, self.endgame_nodes = seconds, paced, min_leaf_batch, endgame_nodes
+        self.seconds, self.paced, self.min_leaf_batch, self.endgame_nodes = (seconds, paced, min_leaf_batch,
+                                                                             endgame_nodes)
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
     def share(self, states:list) -> float:
-        "The share of `seconds` and of `simulations` that a timed call for `states` gets: the mean `time_share` of its positions when `paced`, else 1"
+        ("The share of `seconds` and of `simulations` that a timed call for `states` gets: "
+         "the mean `time_share` of its positions when `paced`, else 1")
         return float(np.mean([time_share(s) for s in states])) if self.seconds and self.paced else 1.0
 
     def solve(self, state:State):
-        "`solve_endgame(state)` when this player solves endgames and `state` is small enough to try (see `ENDGAME_MAX_MOVES`), else None"
+        ("`solve_endgame(state)` when this player solves endgames and `state` is small enough to try "
+         "(see `ENDGAME_MAX_MOVES`), else None")
         if not self.endgame_nodes or (state.variant.n_players != 2 and not self.config.teams): return None
         if len(state.legal_moves()) > ENDGAME_MAX_MOVES[state.variant.name]: return None
         return solve_endgame(state, self.endgame_nodes, self.config.teams)
@@ -123,7 +141,9 @@ class MCTSPlayer(Player):
         solving = time.perf_counter()
         solved = [self.solve(s) for s in states]
         solving = time.perf_counter() - solving
-        moves = [_favourite(sol.moves, t.state.variant, t.root.actions, (t.root.N, t.root.prior)) if sol and sol.value > 0 else None   # a proven win needs no search
+        # a proven win needs no search
+        moves = [_favourite(sol.moves, t.state.variant, t.root.actions, (t.root.N, t.root.prior))
+                 if sol and sol.value > 0 else None
                  for t, sol in zip(trees, solved)]
         todo = [i for i, m in enumerate(moves) if m is None]
         self.last_simulations = 0
@@ -131,12 +151,15 @@ class MCTSPlayer(Player):
             searched = [trees[i] for i in todo]
             config = self._search_config(len(searched))
             share = self.share([states[i] for i in todo])
-            n = self._budget(searched, config, share)             # the first timed call calibrates here; its clock starts after that
+            # the first timed call calibrates here; its clock starts after that
+            n = self._budget(searched, config, share)
             started = time.perf_counter()
             config = config.replace(simulations=n) if n != config.simulations else config
-            deadline = started + self.seconds * share - solving if self.seconds else None   # the time left after solving; a search that would run over stops then (see `search`)
+            # the time left after solving; a search that would run over stops then (see `search`)
+            deadline = started + self.seconds * share - solving if self.seconds else None
             visits = searched[0].root.visits
-            results = search(searched, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
+            results = search(searched, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0,
+                             deadline=deadline)
             done = int(round(searched[0].root.visits - visits)) if n else 0
             for i, t, r in zip(todo, searched, results):
                 move, sol = choose_move(t.state, r, self.config, t.rng), solved[i]
@@ -144,10 +167,11 @@ class MCTSPlayer(Player):
                     move = _favourite(sol.moves, t.state.variant, r.actions, (r.visits, r.priors))
                 moves[i] = move
             self.last_simulations = done
-            if self.seconds and done:               # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
+            # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
+            if self.seconds and done:
                 rate = done / max(time.perf_counter() - started, 1e-6)
                 self.rate = rate if self.rate is None or done < n else 0.5 * (self.rate + rate)
-        self.kept = {}                                        # games not continued are dropped (their nodes are reclaimed)
+        self.kept = {}                                # games not continued are dropped (their nodes are reclaimed)
         if self.config.reuse_tree:
             for t, m in zip(trees, moves):
                 t.advance(m)
@@ -157,11 +181,13 @@ class MCTSPlayer(Player):
 # %% ../nbs/02h_arena.ipynb #606e13c6
 def _tree(self:MCTSPlayer, state:State) -> SearchTree:
     "The kept tree of `state`'s game, advanced by the moves played since, when there is one; else a fresh tree"
-    for k in range(1, state.variant.n_players + 1):      # the others' replies since this player's last move (passes leave no move)
+    # the others' replies since this player's last move (passes leave no move)
+    for k in range(1, state.variant.n_players + 1):
         tree = self.kept.pop(state.moves[:len(state.moves) - k], None) if len(state.moves) >= k else None
         if tree is None: continue
         for _, move in state.moves[len(state.moves) - k:]: tree.advance(move, self.config.reuse_tree)
-        if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move): return tree
+        if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move):
+            return tree
     return SearchTree(state, seed=self.rng.integers(2**63))
 
 def _search_config(self:MCTSPlayer, n_games:int) -> SearchConfig:
@@ -170,7 +196,8 @@ def _search_config(self:MCTSPlayer, n_games:int) -> SearchConfig:
     return self.config if leaves == self.config.leaves_per_game else self.config.replace(leaves_per_game=leaves)
 
 def _budget(self:MCTSPlayer, trees:list, config:SearchConfig, share:float=1.0) -> int:
-    "Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in `seconds * share` (1 to `simulations * share`)"
+    ("Simulations for this call: `simulations`, or with `seconds` what the measured speed fits in `seconds * share` "
+     "(1 to `simulations * share`)")
     if not self.seconds or not config.simulations: return config.simulations
     if self.rate is None:                                  # the first call: time a short search of fresh copies
         n = min(config.simulations, CALIBRATION_SIMULATIONS)
@@ -199,12 +226,16 @@ class ArenaResult:
     wins:int=0
     draws:int=0
     losses:int=0
-    seating:str='teams'                            # 'teams': A holds half the colours; 'one': A one colour, B the others (see `seats_of_a`)
-    score_diffs:list=field(default_factory=list)   # per game: A's (team) score minus B's (with seating 'one': minus the best of B's colours)
+    # 'teams': A holds half the colours; 'one': A one colour, B the others (see `seats_of_a`)
+    seating:str='teams'
+    # per game: A's (team) score minus B's (with seating 'one': minus the best of B's colours)
+    score_diffs:list=field(default_factory=list)
     points:list=field(default_factory=list)        # per game: A's (team) score
-    places:list=field(default_factory=list)        # per game: A's place, 1 + the number of sides with more points (sides: teams, or colours with seating 'one')
+    # per game: A's place, 1 + the number of sides with more points (sides: teams, or colours with seating 'one')
+    places:list=field(default_factory=list)
     games:list=field(default_factory=list)         # per game: (final State, A's seats)
-    thinking:dict=field(default_factory=lambda: {'a': [0.0, 0], 'b': [0.0, 0]})   # per side: [wall seconds choosing moves, moves chosen]
+    # per side: [wall seconds choosing moves, moves chosen]
+    thinking:dict=field(default_factory=lambda: {'a': [0.0, 0], 'b': [0.0, 0]})
 
     @property
     def n(self) -> int: return self.wins + self.draws + self.losses
@@ -218,16 +249,19 @@ class ArenaResult:
     def mean_points(self) -> float: return float(np.mean(self.points)) if self.points else 0.0
     @property
     def mean_place(self) -> float: return float(np.mean(self.places)) if self.places else 0.0
+    # games whose moves differ (deterministic players repeat games)
     @property
-    def distinct_games(self) -> int: return len({s.moves for s, _ in self.games})   # games whose moves differ (deterministic players repeat games)
+    def distinct_games(self) -> int: return len({s.moves for s, _ in self.games})
 
     def seconds_per_move(self, side:str) -> float:
-        "The wall time side 'a' or 'b' spent choosing its moves, per move: the whole machine's time, as both sides think in turn"
+        ("The wall time side 'a' or 'b' spent choosing its moves, per move: "
+         "the whole machine's time, as both sides think in turn")
         seconds, moves = self.thinking[side]
         return seconds / moves if moves else 0.0
 
     def by_first_move(self) -> dict:
-        "A's points and games where A's side moved first (it holds colour 0) and where it did not: 'as_first', 'as_second'"
+        ("A's points and games where A's side moved first (it holds colour 0) and where it did not: "
+         "'as_first', 'as_second'")
         split = {'as_first': {'points': 0.0, 'games': 0}, 'as_second': {'points': 0.0, 'games': 0}}
         for (_, mine), diff in zip(self.games, self.score_diffs):
             side = split['as_first' if 0 in mine else 'as_second']
@@ -237,26 +271,32 @@ class ArenaResult:
     def summary(self) -> dict:
         "The figures as a plain dict (for logs and JSON)"
         lo, hi = self.ci95
-        return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'seating': self.seating, 'games': self.n, 'wins': self.wins,
-                'draws': self.draws, 'losses': self.losses, 'score': round(self.score, 4),
-                'ci95': [round(lo, 4), round(hi, 4)], 'distinct_games': self.distinct_games, 'mean_score_diff': round(self.mean_score_diff, 2),
-                'mean_points': round(self.mean_points, 2), 'mean_place': round(self.mean_place, 3), **self.by_first_move(),
-                'seconds_per_move_a': round(self.seconds_per_move('a'), 4), 'seconds_per_move_b': round(self.seconds_per_move('b'), 4)}
+        return {'a': self.player_a, 'b': self.player_b, 'variant': self.variant, 'seating': self.seating,
+                'games': self.n, 'wins': self.wins, 'draws': self.draws, 'losses': self.losses,
+                'score': round(self.score, 4), 'ci95': [round(lo, 4), round(hi, 4)],
+                'distinct_games': self.distinct_games, 'mean_score_diff': round(self.mean_score_diff, 2),
+                'mean_points': round(self.mean_points, 2), 'mean_place': round(self.mean_place, 3),
+                **self.by_first_move(),
+                'seconds_per_move_a': round(self.seconds_per_move('a'), 4),
+                'seconds_per_move_b': round(self.seconds_per_move('b'), 4)}
 
     def __str__(self):
         lo, hi = self.ci95
         repeats = f', only {self.distinct_games} distinct' if self.games and self.distinct_games < self.n else ''
-        return (f'{self.player_a} vs {self.player_b} ({self.variant}, {self.n} games{repeats}): +{self.wins} ={self.draws} -{self.losses}, '
-                f'score {self.score:.3f} [95% CI {lo:.3f}-{hi:.3f}], mean score difference {self.mean_score_diff:+.1f}, '
-                + (f'mean place {self.mean_place:.2f} of 4, mean points {self.mean_points:.1f}, ' if self.seating == 'one' and self.variant == 'classic' else '')
+        return (f'{self.player_a} vs {self.player_b} ({self.variant}, {self.n} games{repeats}): '
+                f'+{self.wins} ={self.draws} -{self.losses}, '
+                f'score {self.score:.3f} [95% CI {lo:.3f}-{hi:.3f}], '
+                f'mean score difference {self.mean_score_diff:+.1f}, '
+                + (f'mean place {self.mean_place:.2f} of 4, mean points {self.mean_points:.1f}, '
+                   if self.seating == 'one' and self.variant == 'classic' else '')
                 + f'seconds per move {self.seconds_per_move("a"):.3f} vs {self.seconds_per_move("b"):.3f}')
 
 # %% ../nbs/02h_arena.ipynb #eb4a6824
 SEATINGS = ('teams', 'one')
 
 def seats_of_a(variant, game:int, seating:str='teams') -> tuple:
-    """The colours `player_a` plays in game number `game`: with seating 'teams' half of them (Duo: one; Classic: 1 and 3, or 2 and 4),
-    with 'one' a single colour; either way the seats go round from game to game"""
+    """The colours `player_a` plays in game number `game`: with seating 'teams' half of them (Duo: one;
+    Classic: 1 and 3, or 2 and 4), with 'one' a single colour; either way the seats go round from game to game"""
     if seating not in SEATINGS: raise ValueError(f'unknown seating {seating!r}; allowed: {", ".join(SEATINGS)}')
     n = get_variant(variant).n_players
     if seating == 'one': return (game % n,)
@@ -276,10 +316,12 @@ def random_openings(variant, n_games:int, plies:int, seed:int=0) -> list:
 
 # %% ../nbs/02h_arena.ipynb #d68170aa
 def prepare_sgf_dir(sgf_dir) -> Path:
-    "The folder games will be saved in, created now (with its parents), before any game is played; `ValueError` naming it when it cannot be; None stays None"
+    ("The folder games will be saved in, created now (with its parents), before any game is played; "
+     "`ValueError` naming it when it cannot be; None stays None")
     if sgf_dir is None: return None
     path = Path(sgf_dir)
-    if path.exists() and not path.is_dir(): raise ValueError(f'sgf_dir {str(sgf_dir)!r} is a file, not a folder: name a folder to save the games in')
+    if path.exists() and not path.is_dir():
+        raise ValueError(f'sgf_dir {str(sgf_dir)!r} is a file, not a folder: name a folder to save the games in')
     try: path.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise ValueError(f'sgf_dir {str(sgf_dir)!r} cannot be created: {e.strerror or e}') from None
     if not os.access(path, os.W_OK | os.X_OK):
@@ -298,13 +340,17 @@ def unused_paths(paths) -> list:
 
 # %% ../nbs/02h_arena.ipynb #e80495ad
 def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, sgf_dir=None,
-          opening_plies:int=None, # each pair of games starts from the same `opening_plies` random moves; None: one per colour, 0: the empty board
+          # each pair of games starts from the same `opening_plies` random moves;
+          # None: one per colour, 0: the empty board
+          opening_plies:int=None,
           seed:int=0, seating:str='teams') -> ArenaResult: # 'teams' or 'one' (see `seats_of_a`)
     "Play `n_games` seat-balanced games of `variant` between two players, all at once; results from `player_a`'s side"
     v = get_variant(variant)
-    if not isinstance(n_games, int) or n_games < 1: raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
+    if not isinstance(n_games, int) or n_games < 1:
+        raise ValueError(f'n_games must be a positive integer, got {n_games!r}')
     if opening_plies is None: opening_plies = v.n_players                # each colour's first move random (see above)
-    if not isinstance(opening_plies, int) or opening_plies < 0: raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
+    if not isinstance(opening_plies, int) or opening_plies < 0:
+        raise ValueError(f'opening_plies must be an integer >= 0, got {opening_plies!r}')
     sgf_dir = prepare_sgf_dir(sgf_dir)
     seats = [seats_of_a(v, g, seating) for g in range(n_games)]
     result = ArenaResult(player_a.name, player_b.name, v.name, seating=seating)
@@ -321,13 +367,15 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
             clock[0] += time.perf_counter() - t0; clock[1] += len(idx)
             for g, move in zip(idx, moves):
                 try: states[g] = states[g].play(move)
-                except ValueError as e: raise ValueError(f'{player.name} made an illegal move in game {g}: {e}') from None
+                except ValueError as e:
+                    raise ValueError(f'{player.name} made an illegal move in game {g}: {e}') from None
     if sgf_dir is not None:       # new names: a match saved in this folder before keeps its files
         records = unused_paths(sgf_dir / f'{player_a.name}-vs-{player_b.name}-{g:03d}.blksgf' for g in range(n_games))
     for g, (s, mine) in enumerate(zip(states, seats)):
         scores, others = s.scores(), [p for p in range(v.n_players) if p not in mine]
         points = sum(scores[p] for p in mine)
-        sides = [scores[p] for p in others] if seating == 'one' else [sum(scores[p] for p in others)]   # B's colours, or B's team
+        # B's colours, or B's team
+        sides = [scores[p] for p in others] if seating == 'one' else [sum(scores[p] for p in others)]
         diff = points - max(sides)
         result.score_diffs.append(diff); result.points.append(points)
         result.places.append(1 + sum(x > points for x in sides))
@@ -338,33 +386,36 @@ def arena(player_a:Player, player_b:Player, variant:str='duo', n_games:int=10, s
         if sgf_dir is not None:
             names = [player_a.name if p in mine else player_b.name for p in range(v.n_players)]
             if v.n_players == 2: props = {'PB': names[0], 'PW': names[1]}
-            elif seating == 'teams': props = {'GM': TEAM_GAME, 'PB': names[0], 'PW': names[1]}   # Pentobi's Classic two a side
+            elif seating == 'teams': props = {'GM': TEAM_GAME, 'PB': names[0], 'PW': names[1]}   # Pentobi's two a side
             else: props = {f'P{p + 1}': n for p, n in enumerate(names)}
             save_sgf(s, records[g], GC=' / '.join(f'{v.sgf_colors[p]}: {n}' for p, n in enumerate(names)), **props)
     return result
 
 # %% ../nbs/02h_arena.ipynb #9f2d1ebc
 def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gumbel_actions:int=GUMBEL_ACTIONS,
-                teams:bool=False, # search players play each colour for its team (Classic two a side, see `SearchConfig.teams`)
+                # search players play each colour for its team (Classic two a side, see `SearchConfig.teams`)
+                teams:bool=False,
                 seconds:float=None, # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
                 paced:bool=False, # search players with `seconds`: spend the time unevenly (see `time_share`)
-                endgame_nodes:int=ENDGAME_NODES) -> Player: # search players: the endgame solver's budget (see `MCTSPlayer`; 0: off)
-    """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see `load_pretrained`),
-    or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions` (default: the one training and the
-    ladder use) and keep their tree between moves; 0 gives the PUCT root"""
+                # search players: the endgame solver's budget (see `MCTSPlayer`; 0: off)
+                endgame_nodes:int=ENDGAME_NODES) -> Player:
+    """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see
+    `load_pretrained`), or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions`
+    (default: the one training and the ladder use) and keep their tree between moves; 0 gives the PUCT root"""
     teams = teams and get_variant(variant).n_players == 4
     tag = '' if gumbel_actions == GUMBEL_ACTIONS else '-puct' if not gumbel_actions else f'-gumbel{gumbel_actions}'
     if spec == 'random': return RandomPlayer(seed)
     if spec == 'greedy': return GreedyPlayer(seed)
     if seconds: tag += f'-{seconds:g}s'
     if endgame_nodes != ENDGAME_NODES: tag += f'-solver{endgame_nodes}' if endgame_nodes else '-nosolver'
-    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed, name=f'uniform-mcts{simulations}{tag}',
-                                         gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
+    if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed,
+                                         name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions,
+                                         teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
-        return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed, name=f'pretrained-mcts{simulations}{tag}',
-                          precision='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced,
-                          endgame_nodes=endgame_nodes)
+        return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed,
+                          name=f'pretrained-mcts{simulations}{tag}', precision='auto', gumbel_actions=gumbel_actions,
+                          teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
@@ -376,42 +427,53 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if Path(spec).suffix or '/' in spec or os.sep in spec:   # meant as a file
         raise ValueError(f'no network checkpoint at {spec!r}: a player is random, greedy, mcts, pretrained '
                          'or the path of a network checkpoint')
-    raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained or the path of a network checkpoint')
+    raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained '
+                     'or the path of a network checkpoint')
 
 def main(argv=None):
     "Play a match from the command line"
     import argparse, json
-    parser = argparse.ArgumentParser(prog='python -m blokus_nb.arena', description='Play a seat-balanced match between two players.')
+    parser = argparse.ArgumentParser(prog='python -m blokus_nb.arena',
+                                     description='Play a seat-balanced match between two players.')
     parser.add_argument('a', help='random, greedy, mcts, pretrained or a checkpoint path')
     parser.add_argument('b', help='random, greedy, mcts, pretrained or a checkpoint path')
     parser.add_argument('--variant', default='duo', choices=['duo', 'classic'])
     parser.add_argument('--games', type=int, default=20, help='number of games (default 20)')
-    parser.add_argument('--simulations', type=int, default=100, help='simulations per move of search players (default 100)')
+    parser.add_argument('--simulations', type=int, default=100,
+                        help='simulations per move of search players (default 100)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--opening-plies', type=int, default=None,
-                        help='each pair of games starts from this many random moves (default: one per colour, 2 in Duo, 4 in Classic; 0: the empty board)')
+                        help='each pair of games starts from this many random moves '
+                             '(default: one per colour, 2 in Duo, 4 in Classic; 0: the empty board)')
     parser.add_argument('--gumbel-actions', type=int, default=GUMBEL_ACTIONS,
-                        help=f'search players use a Gumbel root over this many actions (default {GUMBEL_ACTIONS}, as training and the ladder; 0: PUCT)')
+                        help=f'search players use a Gumbel root over this many actions '
+                             f'(default {GUMBEL_ACTIONS}, as training and the ladder; 0: PUCT)')
     parser.add_argument('--seating', default='teams', choices=SEATINGS,
-                        help="Classic: 'teams' (default) gives each player two colours, search players playing for the team; 'one' gives A one colour against three of B's")
+                        help="Classic: 'teams' (default) gives each player two colours, search players playing "
+                             "for the team; 'one' gives A one colour against three of B's")
     parser.add_argument('--sgf-dir', default=None, help='save every game as .blksgf here')
     parser.add_argument('--seconds', type=float, default=None,
-                        help='search players think this long a call (one call moves all the games where that player is to move), '
-                             'at most --simulations a game; equal time for both players (default: a fixed --simulations)')
+                        help='search players think this long a call (one call moves all the games where that player '
+                             'is to move), at most --simulations a game; equal time for both players '
+                             '(default: a fixed --simulations)')
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
-                        help=f'search players prove two-sided endgames exactly with at most this many positions a move (default {ENDGAME_NODES}; 0: search only)')
+                        help=f'search players prove two-sided endgames exactly with at most this many positions '
+                             f'a move (default {ENDGAME_NODES}; 0: search only)')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
-    if args.opening_plies is not None and args.opening_plies < 0: parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
+    if args.opening_plies is not None and args.opening_plies < 0:
+        parser.error(f'--opening-plies must be >= 0, got {args.opening_plies}')
     if args.gumbel_actions < 0: parser.error(f'--gumbel-actions must be >= 0, got {args.gumbel_actions}')
     if args.seconds is not None and not args.seconds > 0: parser.error(f'--seconds must be > 0, got {args.seconds}')
     if args.endgame_nodes < 0: parser.error(f'--endgame-nodes must be >= 0 (0: search only), got {args.endgame_nodes}')
     try:
         prepare_sgf_dir(args.sgf_dir)
         teams = args.seating == 'teams'
-        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds, endgame_nodes=args.endgame_nodes)
-        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams, args.seconds, endgame_nodes=args.endgame_nodes)
+        a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds,
+                        endgame_nodes=args.endgame_nodes)
+        b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams, args.seconds,
+                        endgame_nodes=args.endgame_nodes)
     except ValueError as e: parser.error(str(e))
     result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed, args.seating)
     print(result)

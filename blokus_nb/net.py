@@ -37,7 +37,9 @@ class NetConfig:
     policy_channels:int=32     # channels before the policy head's last layer
     value_hidden:int=128       # hidden units of the value head
     ownership:bool=False       # an auxiliary head predicting each cell's final owner (False in older checkpoints)
-    value_head:str='flat'      # 'flat': a linear layer over two feature planes (older checkpoints); 'pooled': global mean and max of the tower, and the predicted ownership counts
+    # 'flat': a linear layer over two feature planes (older checkpoints);
+    # 'pooled': global mean and max of the tower, and the predicted ownership counts
+    value_head:str='flat'
 
     def __post_init__(self):
         get_variant(self.variant)   # an unknown variant fails here, naming the allowed ones
@@ -45,8 +47,10 @@ class NetConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or value < (0 if name == 'blocks' else 1):
                 raise ValueError(f'NetConfig.{name} must be a positive integer, got {value!r}')
-        if not isinstance(self.ownership, bool): raise ValueError(f'NetConfig.ownership must be True or False, got {self.ownership!r}')
-        if self.value_head not in VALUE_HEADS: raise ValueError(f'NetConfig.value_head must be one of {", ".join(VALUE_HEADS)}, got {self.value_head!r}')
+        if not isinstance(self.ownership, bool):
+            raise ValueError(f'NetConfig.ownership must be True or False, got {self.ownership!r}')
+        if self.value_head not in VALUE_HEADS:
+            raise ValueError(f'NetConfig.value_head must be one of {", ".join(VALUE_HEADS)}, got {self.value_head!r}')
 
 NET_SIZES = {   # named by shape, as KataGo names its networks: b<blocks>c<channels>
     # tests: milliseconds
@@ -111,21 +115,27 @@ class BlokusNet(nn.Module):
             features = 2 * c + (v.n_players + 1 if config.ownership else 0)
         self.value_out = nn.Sequential(nn.Linear(features, config.value_hidden), nn.ReLU(),
                                        nn.Linear(config.value_hidden, v.n_players), nn.Tanh())
-        if config.ownership: self.ownership_out = nn.Conv2d(c, v.n_players + 1, 1)   # per cell: empty, or the mover + i owns it
-        self.to(memory_format=torch.channels_last)   # measured: 1.5x faster at batch 1 on a CPU, and the layout GPUs prefer
+        # per cell: empty, or the mover + i owns it
+        if config.ownership: self.ownership_out = nn.Conv2d(c, v.n_players + 1, 1)
+        # measured: 1.5x faster at batch 1 on a CPU, and the layout GPUs prefer
+        self.to(memory_format=torch.channels_last)
 
     def forward(self, planes:torch.Tensor, ownership:bool=False):
-        "`planes` (B, n_planes, size, size) -> policy logits (B, n_actions), values (B, n_players) in the mover's frame; `ownership`: also the ownership logits (B, n_players + 1, size, size)"
+        ("`planes` (B, n_planes, size, size) -> policy logits (B, n_actions), values (B, n_players) "
+         "in the mover's frame; `ownership`: also the ownership logits (B, n_players + 1, size, size)")
         x = self.tower(self.stem(planes.contiguous(memory_format=torch.channels_last)))
         p = F.pad(self.policy_in(x), (0, PIECE_WINDOW - 1, 0, PIECE_WINDOW - 1))   # pad right and bottom
-        logits = self.policy_out(p).flatten(1)            # (B, 91 * size * size): index = orient * size² + row * size + col
-        if ownership and not self.config.ownership: raise ValueError('this network has no ownership head (NetConfig.ownership=False)')
-        owner = self.ownership_out(x) if self.config.ownership and (ownership or self.config.value_head == 'pooled') else None
+        logits = self.policy_out(p).flatten(1)     # (B, 91 * size * size): index = orient * size² + row * size + col
+        if ownership and not self.config.ownership:
+            raise ValueError('this network has no ownership head (NetConfig.ownership=False)')
+        owner = (self.ownership_out(x) if self.config.ownership and (ownership or self.config.value_head == 'pooled')
+                 else None)
         values = self.value_out(self._value_features(x, owner))
         return (logits, values, owner) if ownership else (logits, values)
 
     def _value_features(self, x, owner):
-        "The value head's input: two flattened feature planes ('flat'), or pooled channels and ownership counts ('pooled')"
+        ("The value head's input: two flattened feature planes ('flat'), "
+         "or pooled channels and ownership counts ('pooled')")
         h = self.value_in(x)
         if self.config.value_head == 'flat': return h.flatten(1)
         pooled = [h.mean((2, 3)), h.amax((2, 3))]
@@ -140,14 +150,14 @@ def values_to_absolute(values:np.ndarray, to_move) -> np.ndarray:
     "Mover-frame values (index 0 = the mover) -> engine player order; `to_move` per row"
     values = np.asarray(values)
     n = values.shape[-1]
-    idx = (np.arange(n)[None, :] - np.asarray(to_move).reshape(-1, 1)) % n      # absolute p sits at (p - to_move) % n
+    idx = (np.arange(n)[None, :] - np.asarray(to_move).reshape(-1, 1)) % n    # absolute p sits at (p - to_move) % n
     return np.take_along_axis(values.reshape(-1, n), idx, 1).reshape(values.shape)
 
 def values_to_mover(values:np.ndarray, to_move) -> np.ndarray:
     "Engine player order -> mover's frame (index 0 = the mover); `to_move` per row"
     values = np.asarray(values)
     n = values.shape[-1]
-    idx = (np.arange(n)[None, :] + np.asarray(to_move).reshape(-1, 1)) % n      # mover-frame i is player (to_move + i) % n
+    idx = (np.arange(n)[None, :] + np.asarray(to_move).reshape(-1, 1)) % n    # mover-frame i is (to_move + i) % n
     return np.take_along_axis(values.reshape(-1, n), idx, 1).reshape(values.shape)
 
 # %% ../nbs/01_net.ipynb #55811127
@@ -173,7 +183,8 @@ def legal_index(actions:np.ndarray, offsets:np.ndarray, n_actions:int) -> tuple:
     return rows * n_actions + np.asarray(actions), rows
 
 def softmax_at(logits:torch.Tensor, flat:torch.Tensor, rows:torch.Tensor) -> torch.Tensor:
-    "`legal_softmax` from index tensors already on the logits' device: `flat` = row * n_actions + action of every legal action, `rows` its row"
+    ("`legal_softmax` from index tensors already on the logits' device: "
+     "`flat` = row * n_actions + action of every legal action, `rows` its row")
     B = logits.shape[0]
     picked = logits.float().reshape(-1)[flat]
     top = torch.full((B,), -torch.inf, device=logits.device).scatter_reduce(0, rows, picked, 'amax')
@@ -181,14 +192,16 @@ def softmax_at(logits:torch.Tensor, flat:torch.Tensor, rows:torch.Tensor) -> tor
     return e / torch.zeros(B, device=logits.device).index_add(0, rows, e)[rows]
 
 # %% ../nbs/01_net.ipynb #f2da46fa
-PRECISIONS = ('fp32', 'bf16', 'fp16')   # float32; bfloat16 autocast; float16 autocast (training then uses a gradient scaler)
+# float32; bfloat16 autocast; float16 autocast (training then uses a gradient scaler)
+PRECISIONS = ('fp32', 'bf16', 'fp16')
 
 def as_precision(value) -> str:
     "One of `PRECISIONS` from a precision name or the old boolean (True: 'bf16'; False or None: 'fp32')"
     if value is None or value is False: return 'fp32'
     if value is True: return 'bf16'
     if isinstance(value, str) and value in PRECISIONS: return value
-    raise ValueError(f'precision must be one of {", ".join(PRECISIONS)} (or True/False for bfloat16 on/off), got {value!r}')
+    raise ValueError(f'precision must be one of {", ".join(PRECISIONS)} (or True/False for bfloat16 on/off), '
+                     f'got {value!r}')
 
 def autocast_dtype(precision) -> torch.dtype:
     "The autocast dtype of `precision` (see `as_precision`), None for float32"
@@ -203,8 +216,10 @@ def evaluate_planes(net:BlokusNet, planes:np.ndarray, actions:np.ndarray, offset
     if was_training: net.eval()
     try:
         device, dtype = net.device, autocast_dtype(precision)
-        with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-            x = torch.from_numpy(np.ascontiguousarray(planes)).to(device, non_blocking=True).float()   # uint8 planes travel 4x smaller
+        with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16,
+                                                    enabled=dtype is not None):
+            # uint8 planes travel 4x smaller
+            x = torch.from_numpy(np.ascontiguousarray(planes)).to(device, non_blocking=True).float()
             logits, values = net(x)
             priors = legal_softmax(logits, actions, offsets)
             return priors.cpu().numpy(), values.float().cpu().numpy()
@@ -224,7 +239,7 @@ def predict(net:BlokusNet, states,
     return Evaluation(actions, offsets, priors, values_to_absolute(values, [s.to_move for s in states]))
 
 # %% ../nbs/01_net.ipynb #39ae872e
-def planes_from_rows(rows:torch.Tensor, # (B, 2 * n_players, size) row words: occupancy, then corners, players from the mover's side
+def planes_from_rows(rows:torch.Tensor, # (B, 2 * n_players, size) row words: occupancy, then corners, mover first
                      hands:torch.Tensor, # (B, n_players) piece bitmasks, mover first
                      size:int) -> torch.Tensor:
     "The network's input planes (B, n_planes, size, size), float32, from compact leaves, on their own device"
@@ -236,7 +251,8 @@ def planes_from_rows(rows:torch.Tensor, # (B, 2 * n_players, size) row words: oc
     return torch.cat([boards, hand], 1).float()
 
 class PendingEvaluation:
-    "An evaluation under way on the network's device; `result()` waits for it: (priors aligned with the actions, mover-frame values), numpy float32"
+    ("An evaluation under way on the network's device; `result()` waits for it: "
+     "(priors aligned with the actions, mover-frame values), numpy float32")
     def __init__(self, priors:torch.Tensor, values:torch.Tensor, event=None, start=None, seconds:float=0.0):
         self.priors, self.values, self.event, self.start, self.seconds = priors, values, event, start, seconds
     def done(self) -> bool: return self.event is None or self.event.query()
@@ -244,7 +260,8 @@ class PendingEvaluation:
         if self.event is not None: self.event.synchronize()
         return self.priors.numpy(), self.values.numpy()
     def device_seconds(self) -> float:
-        "How long the device worked on it, copies included (a GPU's own clock; on a CPU the time it took), once `result` has waited"
+        ("How long the device worked on it, copies included (a GPU's own clock; on a CPU the time it took), "
+         "once `result` has waited")
         return self.start.elapsed_time(self.event) / 1000 if self.start is not None else self.seconds
 
 def submit_rows(net:BlokusNet, rows:np.ndarray, hands:np.ndarray, actions:np.ndarray, offsets:np.ndarray,
@@ -255,7 +272,8 @@ def submit_rows(net:BlokusNet, rows:np.ndarray, hands:np.ndarray, actions:np.nda
     cuda = device.type == 'cuda'
     was_training = net.training
     if was_training: net.eval()              # the kernels are chosen at launch: the mode can go back at once
-    try: return _launch(net, np.asarray(rows).astype(np.int32), np.asarray(hands).astype(np.int32), actions, offsets, dtype, cuda)
+    try: return _launch(net, np.asarray(rows).astype(np.int32), np.asarray(hands).astype(np.int32), actions, offsets,
+                        dtype, cuda)
     finally:
         if was_training: net.train()
 
@@ -265,10 +283,11 @@ def _launch(net, rows, hands, actions, offsets, dtype, cuda:bool) -> PendingEval
         start = torch.cuda.Event(enable_timing=True)
         start.record()
     device = net.device
-    to_device = lambda a: torch.from_numpy(np.ascontiguousarray(a)).pin_memory().to(device, non_blocking=True) if cuda else torch.from_numpy(a)
+    to_device = lambda a: (torch.from_numpy(np.ascontiguousarray(a)).pin_memory().to(device, non_blocking=True) if cuda
+                           else torch.from_numpy(a))
     flat, index_rows = legal_index(actions, offsets, get_variant(net.config.variant).n_actions)
-    rows, hands, flat, index_rows = (to_device(a) for a in (rows, hands, flat, index_rows))   # every copy queued before the kernels
-                                                                                             # (one from pageable memory would wait for them)
+    # every copy queued before the kernels (one from pageable memory would wait for them)
+    rows, hands, flat, index_rows = (to_device(a) for a in (rows, hands, flat, index_rows))
     with torch.inference_mode(), torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
         logits, values = net(planes_from_rows(rows, hands, net.size))
         priors, values = softmax_at(logits, flat, index_rows), values.float()
@@ -299,7 +318,8 @@ def net_from_state(state:dict, device='cpu') -> BlokusNet:
     return net.to(device)
 
 def atomic_torch_save(obj, path):
-    "`torch.save` to a temporary file next to `path`, then rename: `path` is either the old file or the complete new one"
+    ("`torch.save` to a temporary file next to `path`, then rename: "
+     "`path` is either the old file or the complete new one")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + '.', suffix='.tmp', dir=path.parent)
@@ -317,29 +337,35 @@ def save_net(net:BlokusNet, path):
     atomic_torch_save(net_state(net), path)
 
 def load_net(path, device='cpu') -> BlokusNet:
-    "Load a network saved by `save_net`, or the network of a training checkpoint, onto `device` (never executes code from the file)"
+    ("Load a network saved by `save_net`, or the network of a training checkpoint, onto `device` "
+     "(never executes code from the file)")
     try: state = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise
-    except Exception as e: raise ValueError(f'cannot read network checkpoint {str(path)!r} ({type(e).__name__}: {str(e)[:200]})') from e
+    except Exception as e:
+        raise ValueError(f'cannot read network checkpoint {str(path)!r} ({type(e).__name__}: {str(e)[:200]})') from e
     if isinstance(state, dict) and str(state.get('format', '')).startswith('blokus_nb.train/') and 'net' in state:
-        state = state['net']                              # a training checkpoint (blokus_nb.train) holds the network too
+        state = state['net']                      # a training checkpoint (blokus_nb.train) holds the network too
     try: return net_from_state(state, device)
     except ValueError as e: raise ValueError(f'{path}: {e}') from None
 
 # %% ../nbs/01_net.ipynb #f1e1d002
-PRETRAINED = {'duo': 'duo.pt', 'classic': 'classic.pt'}   # variant -> its shipped network, in the package's pretrained/ folder
+# variant -> its shipped network, in the package's pretrained/ folder
+PRETRAINED = {'duo': 'duo.pt', 'classic': 'classic.pt'}
 
 def pretrained_path(variant='duo') -> Path:
-    "The file of the trained network that ships with the package for `variant`; ValueError naming the variants that have one"
+    ("The file of the trained network that ships with the package for `variant`; "
+     "ValueError naming the variants that have one")
     v = get_variant(variant).name
     if v not in PRETRAINED:
-        raise ValueError(f'no trained {v} network ships with blokus_nb (only {", ".join(PRETRAINED)}); train one with blokus_nb.train')
+        raise ValueError(f'no trained {v} network ships with blokus_nb (only {", ".join(PRETRAINED)}); '
+                         'train one with blokus_nb.train')
     path = Path(str(importlib.resources.files('blokus_nb'))) / 'pretrained' / PRETRAINED[v]
     if not path.is_file(): raise FileNotFoundError(f'the shipped {v} network {path} is missing: reinstall blokus_nb')
     return path
 
 def load_pretrained(variant='duo', device='cpu') -> BlokusNet:
-    "The trained network that ships with the package for `variant`, on `device`, ready to play (loaded with weights_only=True)"
+    ("The trained network that ships with the package for `variant`, on `device`, ready to play "
+     "(loaded with weights_only=True)")
     return load_net(pretrained_path(variant), device).eval()
 
 # %% ../nbs/01_net.ipynb #cb59a928
@@ -358,19 +384,24 @@ def precision_rule(device_type:str, # 'cuda' or 'cpu' (anything else runs in flo
                    name:str='', # the card's name, for the reason
                    cpu_bf16_faster:bool=False, # on a CPU: was bfloat16 timed faster (see `choose_precision`)?
                   ) -> Precision:
-    "The `Precision` for a device described by its type, compute capability and name (see above); no measuring, no GPU needed"
+    ("The `Precision` for a device described by its type, compute capability and name (see above); "
+     "no measuring, no GPU needed")
     if device_type == 'cuda':
         if capability is None or len(tuple(capability)) != 2:
             raise ValueError(f'a CUDA device needs its compute capability as (major, minor), got {capability!r}')
-        cap, card = tuple(int(c) for c in capability), f'{name or "CUDA device"} (compute capability {capability[0]}.{capability[1]})'
-        if cap >= (8, 0): return Precision('bf16', 'fp32', f'{card}: native bfloat16 for training; inference in float32, '
-                                                          'whose convolutions run on TF32 tensor cores without autocast\'s casts')
+        cap, card = (tuple(int(c) for c in capability),
+                     f'{name or "CUDA device"} (compute capability {capability[0]}.{capability[1]})')
+        if cap >= (8, 0): return Precision('bf16', 'fp32',
+                                           f'{card}: native bfloat16 for training; inference in float32, '
+                                           'whose convolutions run on TF32 tensor cores without autocast\'s casts')
         if cap[0] == 7 or cap in ((6, 0), (6, 2)):
-            return Precision('fp16', 'fp16', f'{card}: no native bfloat16, fast float16: float16 autocast, gradient scaler in training')
+            return Precision('fp16', 'fp16', f'{card}: no native bfloat16, fast float16: float16 autocast, '
+                                             'gradient scaler in training')
         return Precision('fp32', 'fp32', f'{card}: float16 is slow on this card: float32')
     if device_type == 'cpu':
         p = 'bf16' if cpu_bf16_faster else 'fp32'
-        return Precision(p, p, 'CPU: bfloat16 ' + ('timed faster than float32' if cpu_bf16_faster else 'not faster than float32: float32'))
+        return Precision(p, p, 'CPU: bfloat16 ' + ('timed faster than float32' if cpu_bf16_faster
+                                                   else 'not faster than float32: float32'))
     return Precision('fp32', 'fp32', f'{device_type}: float32')
 
 def _bf16_faster_on_cpu(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
@@ -397,7 +428,8 @@ def device_precision(net:BlokusNet, # the network (timed on a CPU; on CUDA only 
     if device.type != 'cpu': return precision_rule(device.type)
     if net.device.type == 'cpu': cpu_net = net
     else:
-        with torch.random.fork_rng(devices=[]): cpu_net = net_from_state(net_state(net), 'cpu').eval()   # leaves the run's random state alone
+        # leaves the run's random state alone
+        with torch.random.fork_rng(devices=[]): cpu_net = net_from_state(net_state(net), 'cpu').eval()
     return precision_rule('cpu', cpu_bf16_faster=_bf16_faster_on_cpu(cpu_net))
 
 def choose_precision(net:BlokusNet, batch:int=32, repeats:int=3) -> bool:
@@ -420,14 +452,17 @@ def growth_problem(old:NetConfig, new:NetConfig) -> str:
     "Why `old` cannot grow into `new` (an empty string when it can)"
     if old.variant != new.variant: return f'a {old.variant} network cannot become a {new.variant} network'
     if (old.value_head, old.ownership) != (new.value_head, new.ownership):
-        return f'the value head differs ({old.value_head}, ownership {old.ownership} -> {new.value_head}, ownership {new.ownership})'
-    smaller = [f'{name} {getattr(old, name)} -> {getattr(new, name)}' for name in ('blocks', 'channels', 'policy_channels', 'value_hidden')
+        return (f'the value head differs ({old.value_head}, ownership {old.ownership} -> '
+                f'{new.value_head}, ownership {new.ownership})')
+    smaller = [f'{name} {getattr(old, name)} -> {getattr(new, name)}'
+               for name in ('blocks', 'channels', 'policy_channels', 'value_hidden')
                if getattr(new, name) < getattr(old, name)]
     return f'the new size has fewer {", ".join(smaller)}' if smaller else ''
 
 def grow_net(net:BlokusNet, size, # a named size (`NET_SIZES`) or a `NetConfig` at least as large in every dimension
              seed:int=0) -> BlokusNet:
-    "A larger network, in eval mode on `net`'s device, that computes exactly what `net` computes (see above); the new weights are seeded"
+    ("A larger network, in eval mode on `net`'s device, that computes exactly what `net` computes (see above); "
+     "the new weights are seeded")
     old = net.config
     new = net_config(size, old.variant) if isinstance(size, str) else size
     problem = growth_problem(old, new)
@@ -440,14 +475,15 @@ def grow_net(net:BlokusNet, size, # a named size (`NET_SIZES`) or a `NetConfig` 
         if name not in small_state: continue                     # a new block: keeps its fresh weights
         s = small_state[name].to(t.device)
         if s.dim() == 0: t.copy_(s)
-        elif name == 'value_out.0.weight' and old.value_head == 'pooled':   # [mean c, max c, counts k] -> [mean C, max C, counts k]
+        # [mean c, max c, counts k] -> [mean C, max C, counts k]
+        elif name == 'value_out.0.weight' and old.value_head == 'pooled':
             c, C, h = old.channels, new.channels, s.shape[0]
             t[:h] = 0
             t[:h, :c], t[:h, C:C + c], t[:h, 2 * C:] = s[:, :c], s[:, c:2 * c], s[:, 2 * c:]
         elif s.dim() == 1: t[:len(s)] = s                        # biases, batch-norm scales, shifts and statistics
         else:
             out_old, in_old = s.shape[:2]
-            t[:out_old] = 0                                       # old outputs: their old weights, zero for the new inputs
+            t[:out_old] = 0                     # old outputs: their old weights, zero for the new inputs
             t[:out_old, :in_old] = s
     for b in range(old.blocks, new.blocks): state[f'tower.{b}.bn2.weight'].zero_()   # new blocks start as the identity
     big.load_state_dict(state)
