@@ -18,6 +18,7 @@ import numpy as np
 from .engine import (State, new_game, get_variant, move_cells, move_to_action, format_move, save_sgf,
                               _frontier, TEAM_GAME, N_PIECES)
 from .net import BlokusNet
+from .book import OpeningBook, packaged_book
 from .mcts import (SearchConfig, SearchTree, NetEvaluator, UniformEvaluator, search, choose_move,
                             ask_evaluator, GUMBEL_ACTIONS, solve_endgame, ENDGAME_NODES, ENDGAME_MAX_MOVES)
 
@@ -104,7 +105,9 @@ class MCTSPlayer(Player):
                  min_leaf_batch:int=MIN_LEAF_BATCH,
                  # two-sided games: near the end, first prove the result with this many positions at most
                  # (`solve_endgame`); 0: search only
-                 endgame_nodes:int=ENDGAME_NODES):
+                 endgame_nodes:int=ENDGAME_NODES,
+                 # an `OpeningBook`: a position it holds gets its move at once, with no search (see below); None: none
+                 book:OpeningBook=None):
         if seconds is not None and not seconds > 0:
             raise ValueError(f'seconds must be None (a fixed number of simulations) or > 0, got {seconds!r}')
         if min_leaf_batch < 1: raise ValueError(f'min_leaf_batch must be >= 1, got {min_leaf_batch!r}')
@@ -118,9 +121,10 @@ class MCTSPlayer(Player):
         self.name = name or ((f'mcts{simulations}' if simulations else 'policy')
                              + (f'-{seconds:g}s' if seconds else ''))
         self.kept = {}   # the trees of the last call, each advanced by the move chosen, by the game's moves so far
-        self.seconds, self.paced, self.min_leaf_batch, self.endgame_nodes = (seconds, paced, min_leaf_batch,
-                                                                             endgame_nodes)
+        self.seconds, self.paced = seconds, paced
+        self.min_leaf_batch, self.endgame_nodes, self.book = min_leaf_batch, endgame_nodes, book
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
+        self.bank = 0.0                 # with `seconds`: the time book moves saved this game, lent to later searches
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
     def share(self, states:list) -> float:
@@ -137,44 +141,17 @@ class MCTSPlayer(Player):
 
     def choose_moves(self, states) -> list:
         states = list(states)
-        trees = [self._tree(s) for s in states]
-        solving = time.perf_counter()
-        solved = [self.solve(s) for s in states]
-        solving = time.perf_counter() - solving
-        # a proven win needs no search
-        moves = [_favourite(sol.moves, t.state.variant, t.root.actions, (t.root.N, t.root.prior))
-                 if sol and sol.value > 0 else None
-                 for t, sol in zip(trees, solved)]
-        todo = [i for i, m in enumerate(moves) if m is None]
+        # a new game (every mover still holds all its pieces): nothing banked yet
+        if states and all(s.hands[s.to_move].bit_count() == N_PIECES for s in states): self.bank = 0.0
+        moves = [None if self.book is None else self.book.move(s) for s in states]
+        trees = {i: self._tree(s) for i, s in enumerate(states) if moves[i] is None}   # book moves keep no tree
         self.last_simulations = 0
-        if todo:
-            searched = [trees[i] for i in todo]
-            config = self._search_config(len(searched))
-            share = self.share([states[i] for i in todo])
-            # the first timed call calibrates here; its clock starts after that
-            n = self._budget(searched, config, share)
-            started = time.perf_counter()
-            config = config.replace(simulations=n) if n != config.simulations else config
-            # the time left after solving; a search that would run over stops then (see `search`)
-            deadline = started + self.seconds * share - solving if self.seconds else None
-            visits = searched[0].root.visits
-            results = search(searched, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0,
-                             deadline=deadline)
-            done = int(round(searched[0].root.visits - visits)) if n else 0
-            for i, t, r in zip(todo, searched, results):
-                move, sol = choose_move(t.state, r, self.config, t.rng), solved[i]
-                if sol is not None and move not in sol.moves:     # a proven draw: never a move that loses it
-                    move = _favourite(sol.moves, t.state.variant, r.actions, (r.visits, r.priors))
-                moves[i] = move
-            self.last_simulations = done
-            # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
-            if self.seconds and done:
-                rate = done / max(time.perf_counter() - started, 1e-6)
-                self.rate = rate if self.rate is None or done < n else 0.5 * (self.rate + rate)
+        if trees: self._search_moves(states, trees, moves)
+        elif states and self.seconds: self.bank += self.seconds * self.share(states)  # all from the book: time saved
         self.kept = {}                                # games not continued are dropped (their nodes are reclaimed)
         if self.config.reuse_tree:
-            for t, m in zip(trees, moves):
-                t.advance(m)
+            for i, t in trees.items():
+                t.advance(moves[i])
                 if t.state.moves: self.kept[t.state.moves] = t
         return moves
 
@@ -189,6 +166,48 @@ def _tree(self:MCTSPlayer, state:State) -> SearchTree:
         if (tree.state.occ, tree.state.hands, tree.state.to_move) == (state.occ, state.hands, state.to_move):
             return tree
     return SearchTree(state, seed=self.rng.integers(2**63))
+
+def _search_moves(self:MCTSPlayer, states:list, trees:dict, moves:list):
+    ("Fill in `moves[i]` for each `i` in `trees` (its position's tree): a proven win at once, the others searched "
+     "together in the time the solving left, plus what the bank lends")
+    solving = time.perf_counter()
+    solved = {i: self.solve(states[i]) for i in trees}
+    solving = time.perf_counter() - solving
+    for i, sol in solved.items():
+        if sol and sol.value > 0:                     # a proven win needs no search
+            t = trees[i]
+            moves[i] = _favourite(sol.moves, t.state.variant, t.root.actions, (t.root.N, t.root.prior))
+    todo = [i for i in trees if moves[i] is None]
+    if not todo: return
+    searched = [trees[i] for i in todo]
+    config = self._search_config(len(searched))
+    share = self._borrow(self.share([states[i] for i in todo]))
+    # the first timed call calibrates here; its clock starts after that
+    n = self._budget(searched, config, share)
+    started = time.perf_counter()
+    config = config.replace(simulations=n) if n != config.simulations else config
+    # the time left after solving; a search that would run over stops then (see `search`)
+    deadline = started + self.seconds * share - solving if self.seconds else None
+    visits = searched[0].root.visits
+    results = search(searched, self.evaluator, config, add_noise=self.config.dirichlet_fraction > 0, deadline=deadline)
+    done = int(round(searched[0].root.visits - visits)) if n else 0
+    for i, t, r in zip(todo, searched, results):
+        move, sol = choose_move(t.state, r, self.config, t.rng), solved[i]
+        if sol is not None and move not in sol.moves:     # a proven draw: never a move that loses it
+            move = _favourite(sol.moves, t.state.variant, r.actions, (r.visits, r.priors))
+        moves[i] = move
+    self.last_simulations = done
+    # the speed of this whole call, averaged with the earlier ones (alone when it ran out of time)
+    if self.seconds and done:
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        self.rate = rate if self.rate is None or done < n else 0.5 * (self.rate + rate)
+
+def _borrow(self:MCTSPlayer, share:float) -> float:
+    "A timed search's `share` with the bank's loan added: at most `share` again (double the time), while the bank lasts"
+    if not self.seconds: return share
+    loan = min(self.bank, self.seconds * share)
+    self.bank -= loan
+    return share + loan / self.seconds
 
 def _search_config(self:MCTSPlayer, n_games:int) -> SearchConfig:
     "The config of a call with `n_games` games: enough leaves per game and round to fill `min_leaf_batch`"
@@ -206,7 +225,8 @@ def _budget(self:MCTSPlayer, trees:list, config:SearchConfig, share:float=1.0) -
         self.rate = n / max(time.perf_counter() - t0, 1e-6)
     return int(min(max(1, config.simulations * share), max(1, self.rate * self.seconds * share)))
 
-MCTSPlayer._tree, MCTSPlayer._search_config, MCTSPlayer._budget = _tree, _search_config, _budget
+MCTSPlayer._tree, MCTSPlayer._search_moves, MCTSPlayer._borrow = _tree, _search_moves, _borrow
+MCTSPlayer._search_config, MCTSPlayer._budget = _search_config, _budget
 
 # %% ../nbs/02h_arena.ipynb #4b18265d
 def wilson_interval(points:float, n:int, z:float=1.96) -> tuple:
@@ -217,6 +237,7 @@ def wilson_interval(points:float, n:int, z:float=1.96) -> tuple:
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, centre - half), min(1.0, centre + half))
 
+# %% ../nbs/02h_arena.ipynb #8d77b4d5
 @dataclass
 class ArenaResult:
     "Results of a match, from `player_a`'s side"
@@ -398,10 +419,14 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
                 seconds:float=None, # search players: think this long a move, at most `simulations` (see `MCTSPlayer`)
                 paced:bool=False, # search players with `seconds`: spend the time unevenly (see `time_share`)
                 # search players: the endgame solver's budget (see `MCTSPlayer`; 0: off)
-                endgame_nodes:int=ENDGAME_NODES) -> Player:
+                endgame_nodes:int=ENDGAME_NODES,
+                # network players: True: the opening book that ships for `variant` (`packaged_book`), where one does;
+                # an `OpeningBook`: that one; False: none
+                book=True) -> Player:
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see
     `load_pretrained`), or a network checkpoint's path. Search players use the Gumbel root over `gumbel_actions`
-    (default: the one training and the ladder use) and keep their tree between moves; 0 gives the PUCT root"""
+    (default: the one training and the ladder use) and keep their tree between moves; 0 gives the PUCT root.
+    Network players play the opening from `book`"""
     teams = teams and get_variant(variant).n_players == 4
     tag = '' if gumbel_actions == GUMBEL_ACTIONS else '-puct' if not gumbel_actions else f'-gumbel{gumbel_actions}'
     if spec == 'random': return RandomPlayer(seed)
@@ -411,11 +436,13 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed,
                                          name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions,
                                          teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
+    opening = packaged_book(variant) if book is True else None if book is False else book
+    if opening is None and packaged_book(variant) is not None: tag += '-nobook'     # without the book that ships
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed,
                           name=f'pretrained-mcts{simulations}{tag}', precision='auto', gumbel_actions=gumbel_actions,
-                          teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
+                          teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes, book=opening)
     if Path(spec).is_file():
         from blokus_nb.net import load_net, best_device
         net = load_net(spec, best_device())
@@ -423,13 +450,14 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
             raise ValueError(f'{spec} is a {net.config.variant} network; this match is {get_variant(variant).name}')
         return MCTSPlayer(net, simulations, seed=seed, name=f'{Path(spec).stem}-mcts{simulations}{tag}',
                           precision='auto', gumbel_actions=gumbel_actions, teams=teams, seconds=seconds, paced=paced,
-                          endgame_nodes=endgame_nodes)
+                          endgame_nodes=endgame_nodes, book=opening)
     if Path(spec).suffix or '/' in spec or os.sep in spec:   # meant as a file
         raise ValueError(f'no network checkpoint at {spec!r}: a player is random, greedy, mcts, pretrained '
                          'or the path of a network checkpoint')
     raise ValueError(f'unknown player {spec!r}: use random, greedy, mcts, pretrained '
                      'or the path of a network checkpoint')
 
+# %% ../nbs/02h_arena.ipynb #54c7bd34
 def main(argv=None):
     "Play a match from the command line"
     import argparse, json
@@ -459,6 +487,9 @@ def main(argv=None):
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
                         help=f'search players prove two-sided endgames exactly with at most this many positions '
                              f'a move (default {ENDGAME_NODES}; 0: search only)')
+    parser.add_argument('--no-book', action='store_true',
+                        help='network players search every move (default: they play the opening book that ships, '
+                             'where one does)')
     args = parser.parse_args(argv)
     if args.games < 1: parser.error(f'--games must be at least 1, got {args.games}')
     if args.simulations < 0: parser.error(f'--simulations must be >= 0, got {args.simulations}')
@@ -471,9 +502,9 @@ def main(argv=None):
         prepare_sgf_dir(args.sgf_dir)
         teams = args.seating == 'teams'
         a = make_player(args.a, args.variant, args.simulations, args.seed, args.gumbel_actions, teams, args.seconds,
-                        endgame_nodes=args.endgame_nodes)
+                        endgame_nodes=args.endgame_nodes, book=not args.no_book)
         b = make_player(args.b, args.variant, args.simulations, args.seed + 1, args.gumbel_actions, teams, args.seconds,
-                        endgame_nodes=args.endgame_nodes)
+                        endgame_nodes=args.endgame_nodes, book=not args.no_book)
     except ValueError as e: parser.error(str(e))
     result = arena(a, b, args.variant, args.games, args.sgf_dir, args.opening_plies, args.seed, args.seating)
     print(result)

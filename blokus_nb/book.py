@@ -248,11 +248,11 @@ def build_book(evaluate, # state -> (best move, [(move, visits)] of the root, ro
 def search_evaluate(player_or_net, # a `BlokusNet`, an `Evaluator`, or a search player (such as `MCTSPlayer`)
                     simulations:int=3200, seed:int=0, # every position's search starts from this seed
                     leaves_per_round:int=8, # leaves a round collects (with virtual loss), as a player on one game
-                    bf16=False): # a network's inference precision (see `NetEvaluator`)
+                    precision=False): # a network's inference precision (see `NetEvaluator`)
     "`build_book`'s evaluate: one search of `simulations` from a position: its move, the root's visits, its value"
     from blokus_nb.net import BlokusNet
     from blokus_nb.mcts import SearchConfig, SearchTree, Evaluator, NetEvaluator, GUMBEL_ACTIONS, search, choose_move
-    if isinstance(player_or_net, BlokusNet): evaluator, config = NetEvaluator(player_or_net, bf16), None
+    if isinstance(player_or_net, BlokusNet): evaluator, config = NetEvaluator(player_or_net, precision), None
     elif isinstance(player_or_net, Evaluator): evaluator, config = player_or_net, None
     elif hasattr(player_or_net, 'evaluator') and hasattr(player_or_net, 'config'):
         evaluator, config = player_or_net.evaluator, player_or_net.config

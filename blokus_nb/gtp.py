@@ -239,6 +239,9 @@ def engine_from_args(argv=None) -> GTPEngine:
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
                         help=f'near the end of the game, prove the result exactly with at most this many positions '
                              f'a move (default {ENDGAME_NODES}; 0: search only; see arena.MCTSPlayer)')
+    parser.add_argument('--no-book', action='store_true',
+                        help='search every move (default: a network plays the opening from the book that ships '
+                             'for its variant, where one does; see arena.MCTSPlayer)')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
     if args.checkpoint is not None and args.player is not None:
@@ -266,7 +269,8 @@ def engine_from_args(argv=None) -> GTPEngine:
             parser.error(f'unknown player {args.player!r}: use random, greedy, mcts or pretrained')
         spec, variant = args.player, args.variant or 'duo'
     return GTPEngine(lambda v, teams=False: make_player(spec, v, args.simulations, args.seed, args.gumbel_actions,
-                                                        teams, args.seconds or None, args.paced, args.endgame_nodes),
+                                                        teams, args.seconds or None, args.paced, args.endgame_nodes,
+                                                        book=not args.no_book),
                      variant, game=game)
 
 def main(argv=None):

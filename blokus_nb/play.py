@@ -17,6 +17,7 @@ from .engine import (State, new_game, get_variant, make_move, move_cells, format
 from .arena import Player, GreedyPlayer, MCTSPlayer, unused_paths
 from .mcts import GUMBEL_ACTIONS
 from .net import load_pretrained
+from .book import packaged_book
 from .viz import player_color, EMPTY
 
 # %% ../nbs/06_play.ipynb #a2897a5a
@@ -224,12 +225,15 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
 
 def default_opponent(variant='duo', simulations:int=32,
                      # Classic two a side: the search plays for its team (see `SearchConfig.teams`)
-                     teams:bool=False) -> Player:
+                     teams:bool=False,
+                     # play the opening from the book that ships for `variant` (`packaged_book`), where one does
+                     book:bool=True) -> Player:
     ("Who `play` puts in the other seats when nobody is named: the network that ships for `variant` "
      "(see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player")
     try: net = load_pretrained(variant)
     except ValueError: return GreedyPlayer()
-    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS, teams=teams)
+    return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS, teams=teams,
+                      book=packaged_book(variant) if book else None)
 
 
 # %% ../nbs/06_play.ipynb #c96a97bd
@@ -520,12 +524,14 @@ def play(variant:str='duo', # 'duo' or 'classic'
          opponent:Player=None,
          human_seats=(0,), # the person's seats; the "first move" switch swaps them with the opponent's
          background:bool=True, # search in a thread, so the board stays responsive and shows "thinking…"
-         strengths=(8, 32, 128, 512)): # simulations offered when `opponent` searches (an `MCTSPlayer`)
+         strengths=(8, 32, 128, 512), # simulations offered when `opponent` searches (an `MCTSPlayer`)
+         # the default opponent plays the opening from the book that ships (see `default_opponent`)
+         book:bool=True):
     ("An ipywidgets board to play a whole game against `opponent`; works with ipywidgets 7 (Colab) and 8; "
      "returns the widget (its `PlayBoard` is `.play_board`)")
     # Classic two a side: the AI's colours are a team
     teams = 2 * len(tuple(human_seats)) == get_variant(variant).n_players == 4
-    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant, teams=teams), human_seats),
+    board = PlayBoard(PlaySession(variant, opponent or default_opponent(variant, teams=teams, book=book), human_seats),
                       background, strengths)
     box = board.widget
     box.play_board = board

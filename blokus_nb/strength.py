@@ -262,7 +262,9 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                    # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
                    seating:str='teams',
                    # a named player's endgame solver budget (see `MCTSPlayer`; 0: search only)
-                   endgame_nodes:int=ENDGAME_NODES):
+                   endgame_nodes:int=ENDGAME_NODES,
+                   # a named network plays the opening from the book that ships (see `make_player`); False: it searches
+                   our_book:bool=True):
     "Matches against Pentobi's `levels`: yields one result dict per level, then the rating fitted to all of them"
     v = get_variant(variant)
     levels = list(levels)
@@ -275,7 +277,8 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
     teams = seating == 'teams'            # our search plays for its team, as Pentobi's does in its two-player game
     # the player first: a misspelt name or network file is reported even where Pentobi is missing
     if isinstance(player, Player): me = player
-    else: me = make_player(str(player), v.name, simulations, seed, gumbel_actions, teams, endgame_nodes=endgame_nodes)
+    else: me = make_player(str(player), v.name, simulations, seed, gumbel_actions, teams, endgame_nodes=endgame_nodes,
+                           book=our_book)
     exe = find_pentobi(pentobi)                              # before any game: a clear error when it is missing
     prepare_sgf_dir(sgf_dir)                                 # and a folder for the games made (or refused) now
     game = pentobi_game(v, seating)
@@ -426,6 +429,9 @@ def main(argv=None) -> int:
     parser.add_argument('--endgame-nodes', type=int, default=ENDGAME_NODES,
                         help=f"the player proves two-sided endgames exactly with at most this many positions a move "
                              f"(default {ENDGAME_NODES}; 0: search only)")
+    parser.add_argument('--no-book', action='store_true',
+                        help="a network player searches every move (default: it plays the opening book that ships, "
+                             "where one does; Pentobi's books: --books)")
     args = parser.parse_args(argv)
     def ladder():
         levels = parse_levels(args.levels)
@@ -436,7 +442,8 @@ def main(argv=None) -> int:
             if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
         yield from pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed,
                                   args.pentobi, args.books, args.engines, args.opening_plies, args.gumbel_actions,
-                                  args.stop_below, args.sgf_dir, seating=args.seating, endgame_nodes=args.endgame_nodes)
+                                  args.stop_below, args.sgf_dir, seating=args.seating, endgame_nodes=args.endgame_nodes,
+                                  our_book=not args.no_book)
     return print_json_lines(parser.prog, ladder())
 
 # %% ../nbs/08_strength.ipynb #f2614039

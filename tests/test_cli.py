@@ -46,6 +46,7 @@ CASES = [  # (module, arguments, what the error line must mention)
     ('arena', ['{tmp}/not-a-net.pt', 'random'], '{tmp}/not-a-net.pt'),
     ('arena', ['greedy', 'random', '--sgf-dir', '{tmp}/a-file'], "sgf_dir '{tmp}/a-file' is a file, not a folder"),
     ('arena', ['mcts', 'random', '--seconds', '-1'], '--seconds must be > 0, got -1.0'),
+    ('arena', ['greedy', 'random', '--no-book=yes'], "argument --no-book: ignored explicit argument 'yes'"),
     ('bench', ['engine', '--variants', 'hexagon'], "--variants: unknown variant 'hexagon'"),
     ('bench', ['engine', 'nn', '--variants', 'duo,hexagon'], "unknown variant 'hexagon'"),
     ('bench', ['selfplay', '--quick', '--modes', 'fork'], "--modes: unknown self-play mode 'fork'; allowed: sequ"),
@@ -63,10 +64,12 @@ CASES = [  # (module, arguments, what the error line must mention)
     ('gtp', ['--checkpoint', '{tmp}/no-such-net.pt'], 'no such checkpoint: {tmp}/no-such-net.pt'),
     ('gtp', ['--checkpoint', '{tmp}/not-a-net.pt'], '{tmp}/not-a-net.pt'),
     ('gtp', ['--player', 'greedy', '--simulations', '-1'], '--simulations must be >= 0, got -1'),
+    ('gtp', ['--no-book=yes'], "argument --no-book: ignored explicit argument 'yes'"),
     ('strength', ['{tmp}/no-such-net.pt'], "no network checkpoint at '{tmp}/no-such-net.pt'"),
     ('strength', ['random', '--levels', '0-3'], 'Pentobi levels are 1 to 9, got 0'),
     ('strength', ['random', '--games', '-2'], '--games must be >= 1, got -2'),
     ('strength', ['random', '--pentobi', '{tmp}/no-pentobi'], '({tmp}/no-pentobi) is not an executable file'),
+    ('strength', ['random', '--no-book=yes'], "argument --no-book: ignored explicit argument 'yes'"),
 ]
 
 CASE_NAMES = [' '.join([m, *a]).replace('{tmp}/', '') for m, a, _ in CASES]
