@@ -14,12 +14,12 @@ __all__ = ['EVAL_OPENING_PLIES', 'ReplayBuffer', 'buffer_from_state', 'policy_va
            'lr_at', 'train_steps', 'evaluate', 'PeriodicEvaluation', 'pick_train_device', 'Learner', 'initial_net',
            'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler', 'iteration_metrics',
            'budget_fraction', 'open_pool', 'Terminated', 'RunHistory', 'terminate_as_interrupt', 'main',
-           'checkpoint_without_buffer', 'cli', 'TENSORBOARD_INSTALL_HINT', 'TrainConfig', 'forced_precision', 'PRESETS',
-           'CLASSIC_NOISE_PLIES', 'VARIANT_PRESETS', 'make_config', 'LEGACY_OPTIONS', 'saved_config', 'search_config',
-           'CKPT_FORMAT', 'READABLE_FORMATS', 'LEGACY_RUN_ID', 'load_checkpoint', 'checkpoint_header',
-           'run_checkpoints', 'prune_checkpoints', 'checkpoint_precision', 'latest_checkpoint', 'last_saved',
-           'RUN_FILES', 'remove_stale_temporaries', 'set_aside', 'RESUMABLE', 'RunStart', 'start_run', 'MetricsFile',
-           'write_tensorboard', 'iteration_line', 'metric_sinks']
+           'checkpoint_without_buffer', 'legacy_flags', 'cli', 'TENSORBOARD_INSTALL_HINT', 'TrainConfig',
+           'forced_precision', 'PRESETS', 'CLASSIC_NOISE_PLIES', 'VARIANT_PRESETS', 'make_config', 'LEGACY_OPTIONS',
+           'saved_config', 'search_config', 'CKPT_FORMAT', 'READABLE_FORMATS', 'LEGACY_RUN_ID', 'load_checkpoint',
+           'checkpoint_header', 'run_checkpoints', 'prune_checkpoints', 'checkpoint_precision', 'latest_checkpoint',
+           'last_saved', 'RUN_FILES', 'remove_stale_temporaries', 'set_aside', 'RESUMABLE', 'RunStart', 'start_run',
+           'MetricsFile', 'write_tensorboard', 'iteration_line', 'metric_sinks']
 
 # %% ../nbs/04_train.ipynb #7dc4ba84
 import numpy as np
@@ -570,6 +570,8 @@ def _parser() -> argparse.ArgumentParser:
             typ = {'int': int, 'float': float, 'str': str}[f.type if isinstance(f.type, str) else f.type.__name__]
             parser.add_argument(flag, type=typ, default=None, metavar=f.name.upper(),
                                 help=(sizes if f.name == 'net_size' else '') + f'(default {f.default})')
+    # the flag before `precision` existed: --bf16 is precision bf16, --no-bf16 fp32 (see `legacy_flags`)
+    parser.add_argument('--bf16', action=argparse.BooleanOptionalAction, default=None, help=argparse.SUPPRESS)
     parser.add_argument('--run-dir', default=None, help='where checkpoints and metrics.jsonl go (default runs/PRESET)')
     parser.add_argument('--resume', action='store_true',
                         help='continue the run in --run-dir from its newest checkpoint')
@@ -578,9 +580,15 @@ def _parser() -> argparse.ArgumentParser:
                              "--run-dir/set-aside-DATE-TIME")
     return parser
 
+def legacy_flags(args:dict) -> dict:
+    "`args` with the old `--bf16`/`--no-bf16` turned into the precision it meant, unless `--precision` is given"
+    bf16 = args.pop('bf16', None)
+    if bf16 is not None and args.get('precision') is None: args['precision'] = 'bf16' if bf16 else 'fp32'
+    return args
+
 def cli(argv=None) -> int:
     "The command line; returns the exit status: 0, 2 for a bad option, 130 after SIGINT (Ctrl-C), 143 after SIGTERM"
-    args = vars(_parser().parse_args(argv))
+    args = legacy_flags(vars(_parser().parse_args(argv)))
     preset, run_dir, resume, start_over = (args.pop('preset'), args.pop('run_dir'), args.pop('resume'),
                                            args.pop('start_over'))
     try:

@@ -73,49 +73,53 @@ class TrainConfig:
     # also write metrics for TensorBoard in run_dir/tensorboard (needs the tensorboard package; see write_tensorboard)
     tensorboard:bool=False
 
-    def validate(self) -> 'TrainConfig':
-        "Raise a ValueError naming the first option out of range, and what is allowed"
-        checks = [('num_iterations', self.num_iterations >= 1, '>= 1'),
-                  ('games_per_iteration', self.games_per_iteration >= 1, '>= 1'),
-                  ('num_workers', self.num_workers is None or self.num_workers >= 1, 'None or >= 1'),
-                  ('selfplay_mode', self.selfplay_mode in (None,) + MODES + ('ray',),
-                   f'None or one of {", ".join(MODES + ("ray",))}'),
-                  ('num_training_steps', self.num_training_steps >= 0, '>= 0'),
-                  ('buffer_size', self.buffer_size >= 1, '>= 1'),
-                  ('batch_size', self.batch_size >= 1, '>= 1'), ('lr', self.lr > 0, '> 0'),
-                  ('weight_decay', self.weight_decay >= 0, '>= 0'),
-                  ('warmup_fraction', 0 <= self.warmup_fraction < 1, 'in [0, 1)'),
-                  ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
-                  ('net_size', self.net_size in {**NET_SIZES, **NET_SIZE_ALIASES},
-                   f'one of {", ".join(NET_SIZES)} (or an old name: {", ".join(NET_SIZE_ALIASES)})'),
-                  ('init_net', self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(),
-                   "None, 'pretrained' or the path of a network file"), ('simulations', self.simulations >= 1, '>= 1'),
-                  ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'),
-                  ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),
-                  ('gumbel_noise_plies', self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0,
-                   'None or >= 0'),
-                  ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'),
-                  ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
-                  ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'),
-                  ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
-                  ('teams', isinstance(self.teams, bool), 'True or False'),
-                  ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
-                  ('eval_simulations', self.eval_simulations >= 0, '>= 0'),
-                  ('eval_pentobi_level', self.eval_pentobi_level in range(10), '0 (off) or a Pentobi level 1-9'),
-                  ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
-                  ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
-                  ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'"),
-                  ('precision', self.precision in (None,) + PRECISIONS, 'None or one of ' + ', '.join(PRECISIONS))]
-        for name, ok, allowed in checks:
-            if not ok: raise ValueError(f'{name} must be {allowed}, got {getattr(self, name)!r}')
-        if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
-        if self.tensorboard and importlib.util.find_spec('tensorboard') is None:
-            raise ValueError(TENSORBOARD_INSTALL_HINT)
-        if self.eval_pentobi_level:
-            try: find_pentobi()
-            except PentobiNotFound as e:
-                raise ValueError(f'eval_pentobi_level={self.eval_pentobi_level}: {e}') from None
-        return self
+
+# %% ../nbs/04b_train_config.ipynb #54250bad
+def _validate_config(self:TrainConfig) -> TrainConfig:
+    "Raise a ValueError naming the first option out of range, and what is allowed"
+    checks = [('num_iterations', self.num_iterations >= 1, '>= 1'),
+              ('games_per_iteration', self.games_per_iteration >= 1, '>= 1'),
+              ('num_workers', self.num_workers is None or self.num_workers >= 1, 'None or >= 1'),
+              ('selfplay_mode', self.selfplay_mode in (None,) + MODES + ('ray',),
+               f'None or one of {", ".join(MODES + ("ray",))}'),
+              ('num_training_steps', self.num_training_steps >= 0, '>= 0'),
+              ('buffer_size', self.buffer_size >= 1, '>= 1'),
+              ('batch_size', self.batch_size >= 1, '>= 1'), ('lr', self.lr > 0, '> 0'),
+              ('weight_decay', self.weight_decay >= 0, '>= 0'),
+              ('warmup_fraction', 0 <= self.warmup_fraction < 1, 'in [0, 1)'),
+              ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
+              ('net_size', self.net_size in {**NET_SIZES, **NET_SIZE_ALIASES},
+               f'one of {", ".join(NET_SIZES)} (or an old name: {", ".join(NET_SIZE_ALIASES)})'),
+              ('init_net', self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(),
+               "None, 'pretrained' or the path of a network file"), ('simulations', self.simulations >= 1, '>= 1'),
+              ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'),
+              ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),
+              ('gumbel_noise_plies', self.gumbel_noise_plies is None or self.gumbel_noise_plies >= 0,
+               'None or >= 0'),
+              ('full_search_fraction', 0 < self.full_search_fraction <= 1, 'in (0, 1]'),
+              ('fast_simulations', self.fast_simulations >= 0, '>= 0'),
+              ('score_weight', 0 <= self.score_weight <= 1, 'in [0, 1]'),
+              ('ownership_weight', self.ownership_weight >= 0, '>= 0'),
+              ('teams', isinstance(self.teams, bool), 'True or False'),
+              ('eval_every', self.eval_every >= 0, '>= 0'), ('eval_games', self.eval_games >= 1, '>= 1'),
+              ('eval_simulations', self.eval_simulations >= 0, '>= 0'),
+              ('eval_pentobi_level', self.eval_pentobi_level in range(10), '0 (off) or a Pentobi level 1-9'),
+              ('keep_checkpoints', self.keep_checkpoints >= 1, '>= 1'),
+              ('time_budget_minutes', self.time_budget_minutes >= 0, '>= 0'),
+              ('train_device', self.train_device in (None, 'cpu', 'cuda'), "None, 'cpu' or 'cuda'"),
+              ('precision', self.precision in (None,) + PRECISIONS, 'None or one of ' + ', '.join(PRECISIONS))]
+    for name, ok, allowed in checks:
+        if not ok: raise ValueError(f'{name} must be {allowed}, got {getattr(self, name)!r}')
+    if self.selfplay_mode == 'ray' and not ray_available(): raise ValueError(RAY_INSTALL_HINT)
+    if self.tensorboard and importlib.util.find_spec('tensorboard') is None:
+        raise ValueError(TENSORBOARD_INSTALL_HINT)
+    if self.eval_pentobi_level:
+        try: find_pentobi()
+        except PentobiNotFound as e:
+            raise ValueError(f'eval_pentobi_level={self.eval_pentobi_level}: {e}') from None
+    return self
+
+TrainConfig.validate = _validate_config
 
 # %% ../nbs/04b_train_config.ipynb #4396788c
 def forced_precision(config:TrainConfig) -> str:
