@@ -121,14 +121,15 @@ def _learn_ladder(path, variant:str, seed:int, gumbel_actions:int, result:dict,
     ("Pentobi's ladder for the network saved at `path`, when the engine is there: its lines; "
      "the scores and rating go into `result`, or why the ladder was skipped")
     from blokus_nb.strength import find_pentobi, pentobi_ladder, PentobiNotFound
+    from blokus_nb.arena import make_player
     ladder = []
     if ladder_levels:
         try: exe = find_pentobi(pentobi)
         except PentobiNotFound as e:
             result['pentobi'] = f'ladder skipped: {str(e).split(". ")[0]} (set PENTOBI_GTP; see blokus_nb.strength)'
         else:
-            ladder = list(pentobi_ladder(path, ladder_levels, variant, ladder_games, ladder_simulations, seed, exe,
-                                         gumbel_actions=gumbel_actions))
+            player = make_player(str(path), variant, ladder_simulations, seed, gumbel_actions, teams=True)
+            ladder = list(pentobi_ladder(player, ladder_levels, variant, ladder_games, seed, exe))
             result['pentobi_rating'] = ladder[-1].get('rating')
             result.update({f'vs_pentobi_L{l["level"]}': l['score'] for l in ladder if 'level' in l})
     return ladder

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'PENTOBI_REPOSITORY', 'EQUAL_TIME_OPENINGS',
-           'level_rating', 'pentobi_game', 'PentobiNotFound', 'find_pentobi', 'find_book', 'pentobi_command',
-           'fake_pentobi', 'build_pentobi', 'EnginePool', 'pentobi_pool', 'expected_score', 'fit_rating',
-           'pentobi_ladder', 'equal_time_match', 'parse_levels', 'print_json_lines', 'main', 'equal_time_main',
-           'build_pentobi_main']
+__all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_HELP', 'PENTOBI_REPOSITORY', 'LADDER_SIMULATIONS',
+           'EQUAL_TIME_OPENINGS', 'level_rating', 'pentobi_game', 'PentobiNotFound', 'find_pentobi', 'find_book',
+           'pentobi_command', 'fake_pentobi', 'build_pentobi', 'EnginePool', 'pentobi_pool', 'expected_score',
+           'fit_rating', 'pentobi_ladder', 'equal_time_match', 'parse_levels', 'print_json_lines', 'main',
+           'equal_time_main', 'build_pentobi_main']
 
 # %% ../nbs/08_strength.ipynb #ee806f42
 import argparse, json, math, os, shlex, shutil, stat, subprocess, sys, threading, time
@@ -253,18 +253,15 @@ def fit_rating(results, # (opponent rating, points, games[, opponents=1]) per ma
     return {'rating': None, 'at_most': round(_bisect(drop, lo, hi), 1), 'points': points, 'games': games}
 
 # %% ../nbs/08_strength.ipynb #abac5ccb
-def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mcts, or a network file
-                   levels=(1, 2, 3, 4, 5), variant='duo', n_games:int=40, simulations:int=200, seed:int=0,
+LADDER_SIMULATIONS = 200   # the simulations a move of a player the ladder builds from its name
+
+def pentobi_ladder(player, # a Player (see `make_player`), or a make_player name played with `LADDER_SIMULATIONS`
+                   levels=(1, 2, 3, 4, 5), variant='duo', n_games:int=40, seed:int=0,
                    pentobi=None, books=None, # the engine and its books (see find_pentobi, find_book)
                    engines:int=2, # copies of the engine thinking in parallel
-                   opening_plies:int=0, gumbel_actions:int=GUMBEL_ACTIONS, stop_below:float=None, sgf_dir=None,
-                   timeout:float=300.0,
+                   opening_plies:int=0, stop_below:float=None, sgf_dir=None, timeout:float=300.0,
                    # Classic: 'teams' two colours a side (Pentobi's two-player game), 'one' our one colour against three
-                   seating:str='teams',
-                   # a named player's endgame solver budget (see `MCTSPlayer`; 0: search only)
-                   endgame_nodes:int=ENDGAME_NODES,
-                   # a named network plays the opening from the book that ships (see `make_player`); False: it searches
-                   our_book:bool=True):
+                   seating:str='teams'):
     "Matches against Pentobi's `levels`: yields one result dict per level, then the rating fitted to all of them"
     v = get_variant(variant)
     levels = list(levels)
@@ -276,9 +273,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
         raise ValueError(f'engines must be a positive integer, got {engines!r}')
     teams = seating == 'teams'            # our search plays for its team, as Pentobi's does in its two-player game
     # the player first: a misspelt name or network file is reported even where Pentobi is missing
-    if isinstance(player, Player): me = player
-    else: me = make_player(str(player), v.name, simulations, seed, gumbel_actions, teams, endgame_nodes=endgame_nodes,
-                           book=our_book)
+    me = player if isinstance(player, Player) else make_player(str(player), v.name, LADDER_SIMULATIONS, seed, teams=teams)
     exe = find_pentobi(pentobi)                              # before any game: a clear error when it is missing
     prepare_sgf_dir(sgf_dir)                                 # and a folder for the games made (or refused) now
     game = pentobi_game(v, seating)
@@ -300,7 +295,7 @@ def pentobi_ladder(player, # a Player, or a make_player name: random, greedy, mc
                 'mean_points': round(r.mean_points, 2),
                 **({'mean_place': round(r.mean_place, 3), 'opponents': opponents} if opponents > 1 else {}),
                 'distinct_games': r.distinct_games,
-                'simulations': simulations if getattr(me, 'config', None) is not None else None,
+                'simulations': getattr(getattr(me, 'config', None), 'simulations', None),   # a search player's
                 'book': book is not None, 'seconds': round(time.perf_counter() - t0, 1),
                 # each side's wall time per move with the machine to itself (the sides think in turn):
                 # our batched search, and Pentobi's `engines` copies thinking in parallel;
@@ -440,10 +435,11 @@ def main(argv=None) -> int:
                                  ('--gumbel-actions', args.gumbel_actions, 0),
                                  ('--endgame-nodes', args.endgame_nodes, 0)):
             if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
-        yield from pentobi_ladder(args.player, levels, args.variant, args.games, args.simulations, args.seed,
-                                  args.pentobi, args.books, args.engines, args.opening_plies, args.gumbel_actions,
-                                  args.stop_below, args.sgf_dir, seating=args.seating, endgame_nodes=args.endgame_nodes,
-                                  our_book=not args.no_book)
+        teams = args.seating == 'teams'
+        player = make_player(args.player, args.variant, args.simulations, args.seed, args.gumbel_actions, teams,
+                             endgame_nodes=args.endgame_nodes, book=not args.no_book)
+        yield from pentobi_ladder(player, levels, args.variant, args.games, args.seed, args.pentobi, args.books,
+                                  args.engines, args.opening_plies, args.stop_below, args.sgf_dir, seating=args.seating)
     return print_json_lines(parser.prog, ladder())
 
 # %% ../nbs/08_strength.ipynb #f2614039

@@ -27,7 +27,7 @@ def play_match(parser, args, make_evaluator, name:str, **extra):
     a = MCTSPlayer(make_evaluator(net), args.simulations, seed=args.seed, name=name, gumbel_actions=GUMBEL_ACTIONS)
     if args.level is not None:
         from blokus_nb.strength import pentobi_ladder
-        for line in pentobi_ladder(a, [args.level], 'duo', args.games, args.simulations, args.seed):
+        for line in pentobi_ladder(a, [args.level], 'duo', args.games, args.seed):
             print(json.dumps({**line, **extra}, default=str), flush=True)
         return None
     b = MCTSPlayer(net, args.simulations, seed=args.seed + 1, name='plain', gumbel_actions=GUMBEL_ACTIONS)
