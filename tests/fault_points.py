@@ -87,6 +87,9 @@ def arm(fault:str, marker_dir:Path):
 
 if __name__ == '__main__':
     fault, marker_dir, *argv = sys.argv[1:]
+    # A run in a terminal gets Ctrl-C; a drill started from a background job (`cmd &` in a script) inherits SIGINT
+    # ignored, and Python then keeps it ignored. The drill's SIGINT stands for the terminal's Ctrl-C, so restore it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     arm(fault, Path(marker_dir))
     from blokus_nb.train import cli
     sys.exit(cli(argv))
