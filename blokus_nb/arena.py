@@ -124,7 +124,7 @@ class MCTSPlayer(Player):
         self.seconds, self.paced = seconds, paced
         self.min_leaf_batch, self.endgame_nodes, self.book = min_leaf_batch, endgame_nodes, book
         self.rate = None                # with `seconds`: simulations per second of the recent calls (a moving average)
-        self.bank = 0.0                 # with `seconds`: the time book moves saved this game, lent to later searches
+        self.bank = 0.0                 # with `seconds`: the time book moves saved this game, for later searches
         self.last_simulations = None    # the simulations the first game's search got in the last call
 
     def share(self, states:list) -> float:
