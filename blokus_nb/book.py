@@ -4,7 +4,7 @@
 
 # %% ../nbs/02h_book.ipynb #38c593da
 from __future__ import annotations
-import argparse, datetime, functools, hashlib, importlib.resources, json, os, re, sys, time
+import argparse, datetime, functools, hashlib, importlib.resources, json, math, os, re, sys, time
 from collections import Counter
 from pathlib import Path
 from .engine import (VARIANTS, State, Move, get_variant, new_game, sym_cell, valid_symmetries,
@@ -49,6 +49,9 @@ class OpeningBook:
                  metadata:dict=None): # what built the book: network, simulations, plies, width, date
         self.variant = get_variant(variant).name
         self.entries, self.metadata = dict(entries or {}), dict(metadata or {})
+        plies = [e.get('ply') if isinstance(e, dict) else None for e in self.entries.values()]
+        # past its deepest position a lookup is skipped: the key costs about a millisecond a move
+        self.deepest = max(plies, default=-1) if all(isinstance(k, int) for k in plies) else math.inf
 
     def add(self, state:State, move:Move, visits:int=0, value:float=0.0):
         "Store `move`, legal in `state`, as its book move, with the search's root `visits` and `value` (the mover's)"
@@ -58,6 +61,7 @@ class OpeningBook:
         key, sym = canonical(state)
         self.entries[key] = {'move': format_move(state, transform_move(state.variant, move, sym)),
                              'visits': int(visits), 'value': round(float(value), 4), 'ply': state.ply}
+        self.deepest = max(self.deepest, state.ply)
 
     def entry(self, state:State) -> dict:
         "The entry of `state` (move in the canonical frame, visits, value, ply), or None"
@@ -65,7 +69,7 @@ class OpeningBook:
 
     def move(self, state:State):
         "The book move of `state` as a legal move of `state`; None when the book has none (or one not legal there)"
-        if state.variant.name != self.variant or state.is_over: return None
+        if state.variant.name != self.variant or state.is_over or state.ply > self.deepest: return None
         key, sym = canonical(state)
         entry = self.entries.get(key)
         text = entry.get('move') if isinstance(entry, dict) else None
