@@ -9,12 +9,11 @@ from collections import Counter
 from pathlib import Path
 from .engine import (VARIANTS, State, Move, get_variant, new_game, sym_cell, valid_symmetries,
                               transform_state, transform_move, format_move, parse_move, action_to_move, sgf_games,
-                              _SGF_TOKEN, _SGF_VALUE)
+                              sgf_variations)
 
 # %% auto #0
 __all__ = ['BOOK_FORMAT', 'KEY_DIGITS', 'SYMMETRY_INVERSE', 'BOOKS_DIR', 'position_text', 'canonical', 'book_key', 'OpeningBook',
-           'load_book', 'packaged_book', 'sgf_variations', 'pentobi_book_lines', 'build_book', 'search_evaluate',
-           'main']
+           'load_book', 'packaged_book', 'pentobi_book_lines', 'build_book', 'search_evaluate', 'main']
 
 # %% ../nbs/02h_book.ipynb #6bef0eb9
 BOOK_FORMAT = 'blokus_nb.book/1'   # the format tag of a saved book
@@ -127,31 +126,6 @@ def packaged_book(variant='duo', folder=None) -> OpeningBook:
 def _book_at(path:str) -> OpeningBook: return load_book(path) if Path(path).is_file() else None
 
 # %% ../nbs/02h_book.ipynb #3ff41050
-def sgf_variations(text:str) -> list:
-    "Every line of the first SGF game tree, root to leaf, in file order: lists of {property: [values]} nodes"
-    lines, path, starts, forked, pos, text = [], [], [], [], 0, text.strip()
-    while pos < len(text):
-        m = _SGF_TOKEN.match(text, pos)
-        if not m: raise ValueError(f'malformed SGF near {text[pos:pos + 30]!r}')
-        pos = m.end()
-        opening, closing, node, ident, values = m.groups()
-        if opening:
-            if forked: forked[-1] = True                     # the enclosing variation goes on in this one
-            starts.append(len(path)); forked.append(False)
-        elif closing:
-            if not starts: raise ValueError('malformed SGF: unbalanced parentheses')
-            if not forked.pop(): lines.append(list(path))   # a variation with none inside: a leaf
-            del path[starts.pop():]
-            if not starts: break                             # the end of the first game tree
-        elif not starts: raise ValueError('malformed SGF: a node outside parentheses')
-        elif node: path.append({})
-        elif len(path) <= starts[-1]: raise ValueError('malformed SGF: a property before its node')
-        else:
-            unescaped = [re.sub(r'\\(.)', r'\1', x, flags=re.S) for x in _SGF_VALUE.findall(values)]
-            path[-1].setdefault(ident.upper(), []).extend(unescaped)
-    if starts or not lines: raise ValueError('malformed SGF: unbalanced parentheses or no game')
-    return lines
-
 def _sgf_text(path_or_text) -> str:
     "SGF text given as itself (it starts with a parenthesis) or as a file's path"
     if isinstance(path_or_text, str) and path_or_text.lstrip().startswith('('): return path_or_text

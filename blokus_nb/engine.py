@@ -18,7 +18,7 @@ from .rows import (_board_bytes, _row_words, _shift_rows, _anchors, _legal_rows,
 from .symmetries import (valid_symmetries, transform_move, transform_action, _transform_bits, transform_state,
                                   _ACTION_PERMS, action_permutation, transform_planes)
 from .sgf import (TEAM_GAME, SGF_GAME_ALIASES, sgf_games, to_sgf, _sgf_escape, _SGF_TOKEN, _SGF_VALUE,
-                           _sgf_nodes, from_sgf, save_sgf, load_sgf)
+                           sgf_variations, _sgf_nodes, from_sgf, save_sgf, load_sgf)
 
 # %% auto #0
 __all__ = ['demo', 'PIECE_SHAPES', 'PIECE_NAMES', 'PIECE_SIZES', 'N_PIECES', 'ALL_PIECES', 'ORIENT_PIECE', 'ORIENT_CELLS',

@@ -8,7 +8,7 @@ import re
 from .rules import State, VARIANTS, get_variant, new_game, format_move, parse_move
 
 # %% auto #0
-__all__ = ['TEAM_GAME', 'SGF_GAME_ALIASES', 'sgf_games', 'to_sgf', 'from_sgf', 'save_sgf', 'load_sgf']
+__all__ = ['TEAM_GAME', 'SGF_GAME_ALIASES', 'sgf_games', 'to_sgf', 'sgf_variations', 'from_sgf', 'save_sgf', 'load_sgf']
 
 # %% ../nbs/00d_sgf.ipynb #5131896c
 # Pentobi's name (GTP set_game, SGF GM) for Classic two a side: colours 1 and 3 against 2 and 4
@@ -37,33 +37,35 @@ def _sgf_escape(text:str) -> str: return text.replace('\\', '\\\\').replace(']',
 _SGF_TOKEN = re.compile(r'\s*(?:(\()|(\))|(;)|([A-Za-z0-9]+)((?:\s*\[(?:[^\]\\]|\\.)*\])+))', re.S)
 _SGF_VALUE = re.compile(r'\[((?:[^\]\\]|\\.)*)\]', re.S)
 
-def _sgf_nodes(text:str) -> list:
-    "The main line (first variation at every fork) of the first SGF game tree, as {property: [values]} dicts"
-    nodes, pos, depth, skip_from, followed = [], 0, 0, None, set()
-    text = text.strip()
+def sgf_variations(text:str) -> list:
+    "Every line of the first SGF game tree, root to leaf, in file order: lists of {property: [values]} nodes"
+    lines, path, starts, forked, pos, text = [], [], [], [], 0, text.strip()
     while pos < len(text):
         m = _SGF_TOKEN.match(text, pos)
         if not m: raise ValueError(f'malformed SGF near {text[pos:pos + 30]!r}')
         pos = m.end()
         opening, closing, node, ident, values = m.groups()
         if opening:
-            depth += 1
-            if skip_from is None:
-                if depth - 1 in followed: skip_from = depth   # a later sibling variation: not the main line
-                else: followed.add(depth - 1)
+            if forked: forked[-1] = True                     # the enclosing variation goes on in this one
+            starts.append(len(path)); forked.append(False)
         elif closing:
-            if depth == 0: raise ValueError('malformed SGF: unbalanced parentheses')
-            if skip_from == depth: skip_from = None
-            depth -= 1
-        elif skip_from is not None: continue
-        elif depth == 0: raise ValueError('malformed SGF: a node outside parentheses')
-        elif node: nodes.append({})
-        elif ident:
-            if not nodes: raise ValueError('malformed SGF: a property before the first node')
-            vals = [re.sub(r'\\(.)', r'\1', x, flags=re.S) for x in _SGF_VALUE.findall(values)]
-            nodes[-1].setdefault(ident.upper(), []).extend(vals)
-    if depth != 0 or not nodes: raise ValueError('malformed SGF: unbalanced parentheses or no game')
-    return nodes
+            if not starts: raise ValueError('malformed SGF: unbalanced parentheses')
+            if not forked.pop(): lines.append(list(path))   # a variation with none inside: a leaf
+            del path[starts.pop():]
+            if not starts: break                             # the end of the first game tree
+        elif not starts: raise ValueError('malformed SGF: a node outside parentheses')
+        elif node: path.append({})
+        elif len(path) <= starts[-1]: raise ValueError('malformed SGF: a property before its node')
+        else:
+            unescaped = [re.sub(r'\\(.)', r'\1', x, flags=re.S) for x in _SGF_VALUE.findall(values)]
+            path[-1].setdefault(ident.upper(), []).extend(unescaped)
+    if starts or not lines or not lines[0]: raise ValueError('malformed SGF: unbalanced parentheses or no game')
+    return lines
+
+def _sgf_nodes(text:str) -> list:
+    "The main line (first variation at every fork) of the first SGF game tree, as {property: [values]} dicts"
+    return sgf_variations(text)[0]
+
 
 # %% ../nbs/00d_sgf.ipynb #d4494915
 def from_sgf(text:str) -> State:
