@@ -440,7 +440,7 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if opening is None and packaged_book(variant) is not None: tag += '-nobook'     # without the book that ships
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
-        return MCTSPlayer(load_pretrained(variant, best_device()), simulations, seed=seed,
+        return MCTSPlayer(load_pretrained(variant, best_device(), teams=teams), simulations, seed=seed,
                           name=f'pretrained-mcts{simulations}{tag}', precision='auto', gumbel_actions=gumbel_actions,
                           teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes, book=opening)
     if Path(spec).is_file():

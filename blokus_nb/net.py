@@ -11,12 +11,12 @@ from typing import NamedTuple
 
 # %% auto #0
 __all__ = ['VALUE_HEADS', 'NET_SIZES', 'NET_SIZE_ALIASES', 'PIECE_WINDOW', 'OWNERSHIP_COUNT_SCALE', 'PRECISIONS', 'NET_FORMAT',
-           'PRETRAINED', 'NetConfig', 'canonical_net_size', 'net_config', 'ResidualBlock', 'BlokusNet',
-           'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'legal_index', 'softmax_at',
-           'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict', 'planes_from_rows', 'PendingEvaluation',
-           'submit_rows', 'net_state', 'net_from_state', 'atomic_torch_save', 'save_net', 'load_net', 'pretrained_path',
-           'load_pretrained', 'best_device', 'Precision', 'precision_rule', 'device_precision', 'choose_precision',
-           'make_net', 'growth_problem', 'grow_net']
+           'PRETRAINED', 'PRETRAINED_TEAMS', 'NetConfig', 'canonical_net_size', 'net_config', 'ResidualBlock',
+           'BlokusNet', 'values_to_absolute', 'values_to_mover', 'Evaluation', 'legal_softmax', 'legal_index',
+           'softmax_at', 'as_precision', 'autocast_dtype', 'evaluate_planes', 'predict', 'planes_from_rows',
+           'PendingEvaluation', 'submit_rows', 'net_state', 'net_from_state', 'atomic_torch_save', 'save_net',
+           'load_net', 'pretrained_path', 'load_pretrained', 'best_device', 'Precision', 'precision_rule',
+           'device_precision', 'choose_precision', 'make_net', 'growth_problem', 'grow_net']
 
 # %% ../nbs/01_net.ipynb #eebc99a5
 import numpy as np
@@ -351,22 +351,29 @@ def load_net(path, device='cpu') -> BlokusNet:
 # %% ../nbs/01_net.ipynb #f1e1d002
 # variant -> its shipped network, in the package's pretrained/ folder
 PRETRAINED = {'duo': 'duo.pt', 'classic': 'classic.pt'}
+# variant -> the network that ships for its two-a-side game, where that game has one of its own
+PRETRAINED_TEAMS = {'classic': 'classic_2.pt'}
 
-def pretrained_path(variant='duo') -> Path:
-    ("The file of the trained network that ships with the package for `variant`; "
-     "ValueError naming the variants that have one")
+def pretrained_path(variant='duo',
+                    teams:bool=False # Classic two a side (each colour plays for its team): that game's own network
+                   ) -> Path:
+    ("The file of the trained network that ships with the package for `variant` (and for its two-a-side game with "
+     "`teams`, where one ships); ValueError naming the variants that have one")
     v = get_variant(variant).name
     if v not in PRETRAINED:
         raise ValueError(f'no trained {v} network ships with blokus_nb (only {", ".join(PRETRAINED)}); '
                          'train one with blokus_nb.train')
-    path = Path(str(importlib.resources.files('blokus_nb'))) / 'pretrained' / PRETRAINED[v]
+    name = PRETRAINED_TEAMS.get(v, PRETRAINED[v]) if teams else PRETRAINED[v]
+    path = Path(str(importlib.resources.files('blokus_nb'))) / 'pretrained' / name
     if not path.is_file(): raise FileNotFoundError(f'the shipped {v} network {path} is missing: reinstall blokus_nb')
     return path
 
-def load_pretrained(variant='duo', device='cpu') -> BlokusNet:
-    ("The trained network that ships with the package for `variant`, on `device`, ready to play "
-     "(loaded with weights_only=True)")
-    return load_net(pretrained_path(variant), device).eval()
+def load_pretrained(variant='duo', device='cpu',
+                    teams:bool=False # Classic two a side: the network trained for the team's result
+                   ) -> BlokusNet:
+    ("The trained network that ships with the package for `variant` (its two-a-side game's with `teams`), "
+     "on `device`, ready to play (loaded with weights_only=True)")
+    return load_net(pretrained_path(variant, teams), device).eval()
 
 # %% ../nbs/01_net.ipynb #cb59a928
 def best_device() -> torch.device:

@@ -230,7 +230,7 @@ def default_opponent(variant='duo', simulations:int=32,
                      book:bool=True) -> Player:
     ("Who `play` puts in the other seats when nobody is named: the network that ships for `variant` "
      "(see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player")
-    try: net = load_pretrained(variant)
+    try: net = load_pretrained(variant, teams=teams)
     except ValueError: return GreedyPlayer()
     return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS, teams=teams,
                       book=packaged_book(variant) if book else None)

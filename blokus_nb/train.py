@@ -347,7 +347,7 @@ def initial_net(config:TrainConfig, device='cpu') -> BlokusNet:
     ("The network a new run starts from: `config.init_net` ('pretrained' or a network file) when set, "
      "else seeded random weights of `net_size`")
     if not config.init_net: return make_net(config.net_size, config.variant, seed=config.seed).to(device)
-    net = (load_pretrained(config.variant, device) if config.init_net == 'pretrained'
+    net = (load_pretrained(config.variant, device, config.teams) if config.init_net == 'pretrained'
            else load_net(config.init_net, device))
     want = net_config(config.net_size, config.variant)
     if net.config == want: return net.train()
