@@ -190,7 +190,7 @@ def start_run(preset:str, # a name in PRESETS, or None
         if given.get(name) is not None and not same(name, given[name], getattr(saved, name)):
             raise ValueError(f'{path} is a {getattr(saved, name)!r} run ({name}); asked for {given[name]!r}')
     config = dataclasses.replace(saved, **{k: getattr(config, k) for k in RESUMABLE
-                                           if given.get(k) is not None}).validate()
+                                           if given.get(k) is not None}).validate(resuming=True)
     _set_unreadable_aside(failures)
     _log(f'[train] resuming {run_dir} after iteration {ck["iteration"]} ({path.name})', verbose)
     return RunStart(config, run_dir, ck, ck['iteration'] + 1, json.loads(ck['history']),

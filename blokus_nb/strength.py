@@ -16,6 +16,7 @@ __all__ = ['PENTOBI_RATINGS', 'PENTOBI_GAMES', 'PENTOBI_GAME_TITLES', 'PENTOBI_H
 import argparse, json, math, os, shlex, shutil, stat, subprocess, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+import numpy as np
 from .engine import get_variant, TEAM_GAME, save_sgf
 from .arena import Player, arena, make_player, wilson_interval, prepare_sgf_dir, unused_paths, SEATINGS
 from .mcts import GUMBEL_ACTIONS, ENDGAME_NODES
@@ -317,13 +318,17 @@ def pentobi_ladder(player, # a Player (see `make_player`), or a make_player name
 EQUAL_TIME_OPENINGS = ('standard', 'random')
 
 def _equal_time_summary(level, v, opening, book, engine, first, played, clocks) -> dict:
-    "The match's line: points as first player, as second player and in all; both sides' mean seconds a move"
-    side = lambda start: {'points': sum(g['points'] for g in played if g['we_start'] == start),
-                          'games': sum(g['we_start'] == start for g in played)}
+    ("The match's line: points and mean margin as first player, as second player and in all; "
+     "both sides' mean seconds a move")
+    def side(start):
+        games = [g for g in played if g['we_start'] == start]
+        return {'points': sum(g['points'] for g in games), 'games': len(games),
+                'mean_margin': round(float(np.mean([g['margin'] for g in games])), 2) if games else None}
     points = sum(g['points'] for g in played)
     return {'match': 'equal-time', 'variant': v.name, 'level': level, 'level_rating': level_rating(v, level),
             'opening': opening, 'books': book is not None, 'engine': ' '.join(map(str, engine)), 'first_game': first,
             'games': len(played), 'points': points, 'score': round(points / len(played), 4),
+            'mean_margin': round(float(np.mean([g['margin'] for g in played])), 2),
             'as_first': side(True), 'as_second': side(False),
             **{f'{who}_s_per_move': round(s / max(n, 1), 3) for who, (s, n) in clocks.items()}}
 
@@ -362,6 +367,7 @@ def equal_time_match(level:int=7, games:int=40, first:int=0, # games `first` to 
                 path = unused_paths([sgf_dir / f'game{g:02d}-{"ours" if we_start else "pentobi"}-first.blksgf'])[0]
                 save_sgf(r.games[0][0], path, GC=f'game {g}: {" ".join(engine)} against Pentobi level {level}')
             line = {'game': g, 'we_start': we_start, 'points': r.score if we_start else 1 - r.score,
+                    'margin': r.score_diffs[0] if we_start else -r.score_diffs[0],     # our points minus Pentobi's
                     'ours_s': round(r.seconds_per_move(ours), 3), 'pentobi_s': round(r.seconds_per_move(theirs), 3)}
             played.append(line)
             yield line

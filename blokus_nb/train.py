@@ -540,7 +540,10 @@ def main(num_iterations:int=None, games_per_iteration:int=None, num_workers:int=
 # %% ../nbs/04c_train.ipynb #335093c3
 def checkpoint_without_buffer(src, # a training checkpoint
                               dest, # where to write the smaller copy: e.g. a new run folder's checkpoints/ckpt_NNNNN.pt
-                              overwrite:bool=False) -> Path:
+                              overwrite:bool=False,
+                              # also keep the optimiser's moments in bfloat16: a third smaller for a network of any
+                              # size, and a resume casts them back to float32 (their last digits lost)
+                              bf16_moments:bool=False) -> Path:
     ("Copy checkpoint `src` to `dest` with an empty replay buffer (same capacity and variant), atomically; "
      "returns `dest`")
     dest = Path(dest)
@@ -548,6 +551,10 @@ def checkpoint_without_buffer(src, # a training checkpoint
     ck = load_checkpoint(src)
     buf = ck['buffer']
     ck['buffer'] = ReplayBuffer(buf['capacity'], buf['variant']).state_dict() | {'total_added': buf['total_added']}
+    if bf16_moments:
+        for state in ck['optimizer']['state'].values():
+            for k, v in state.items():
+                if k != 'step' and torch.is_tensor(v) and v.is_floating_point(): state[k] = v.to(torch.bfloat16)
     atomic_torch_save(ck, dest)
     return dest
 

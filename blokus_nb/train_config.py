@@ -75,7 +75,10 @@ class TrainConfig:
 
 
 # %% ../nbs/04a_train_config.ipynb #54250bad
-def _validate_config(self:TrainConfig) -> TrainConfig:
+def _validate_config(self:TrainConfig,
+                     # a run that goes on from its checkpoint: its network is there, and `init_net` only says where it
+                     # began (the file may be gone, or on another machine)
+                     resuming:bool=False) -> TrainConfig:
     "Raise a ValueError naming the first option out of range, and what is allowed"
     checks = [('num_iterations', self.num_iterations >= 1, '>= 1'),
               ('games_per_iteration', self.games_per_iteration >= 1, '>= 1'),
@@ -90,7 +93,7 @@ def _validate_config(self:TrainConfig) -> TrainConfig:
               ('variant', self.variant in ('duo', 'classic'), "'duo' or 'classic'"),
               ('net_size', self.net_size in {**NET_SIZES, **NET_SIZE_ALIASES},
                f'one of {", ".join(NET_SIZES)} (or an old name: {", ".join(NET_SIZE_ALIASES)})'),
-              ('init_net', self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(),
+              ('init_net', resuming or self.init_net in (None, 'pretrained') or Path(str(self.init_net)).is_file(),
                "None, 'pretrained' or the path of a network file"), ('simulations', self.simulations >= 1, '>= 1'),
               ('c_puct', self.c_puct > 0, '> 0'), ('temperature_plies', self.temperature_plies >= 0, '>= 0'),
               ('gumbel_actions', self.gumbel_actions >= 0, '>= 0'),

@@ -9,7 +9,7 @@ from blokus_nb.mcts import solve_endgame, leaves_of, NetEvaluator
 from blokus_nb.net import load_pretrained, predict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'experiments'))
-import duo_endgame, duo_rollout, duo_symmetry
+import duo_endgame, duo_rollout, duo_symmetry, duo_value_trajectory
 
 def test_duo_endgame_reads_results_and_slips(tmp_path, capsys):
     paths = []
@@ -118,3 +118,26 @@ def test_duo_rollout_mixes_the_network_with_the_playouts():
     np.testing.assert_allclose(mixed.values, 0.75 * plain.values + 0.25 * z, atol=1e-6)
     np.testing.assert_array_equal(mixed.priors, plain.priors)
     with pytest.raises(ValueError, match=r'mix must be in \[0, 1\]'): duo_rollout.RolloutEvaluator(net, 1.5)
+
+def test_duo_value_trajectory_averages_our_colour_by_ply(tmp_path, capsys):
+    games = {}
+    for seed in range(5):                                    # three games we started, two Pentobi started
+        game = random_game('duo', seed=seed)
+        tag = 'ours-first' if seed % 2 == 0 else 'pentobi-first'
+        save_sgf(game, tmp_path / f'game{seed:02d}-{tag}.blksgf')
+        games.setdefault(tag, []).append(game)
+    duo_value_trajectory.main([str(tmp_path)])
+    rows = {row['we_start']: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert sorted(rows) == [False, True]
+    net = load_pretrained('duo')
+    for tag, ours in (('ours-first', 0), ('pentobi-first', 1)):
+        row, played = rows[tag == 'ours-first'], games[tag]
+        assert row['games'] == len(played)
+        margins = [g.scores()[ours] - g.scores()[1 - ours] for g in played]
+        assert row['mean_margin'] == round(float(np.mean(margins)), 2)
+        # as many plies as the median game has positions before its end
+        lengths = [len(duo_value_trajectory.positions(g)) for g in played]
+        assert len(row['mean_value_by_ply']) == int(np.median(lengths)) and all(n == g.ply for n, g in zip(lengths, played))
+        for ply in (0, 7):                                    # each ply's mean: the network's value of our colour there
+            values = [predict(net, [duo_value_trajectory.positions(g)[ply]]).values[0, ours] for g in played]
+            assert abs(row['mean_value_by_ply'][ply] - np.mean(values)) < 2e-3
