@@ -16,25 +16,19 @@ See https://onukura.github.io/blokus_nb/results.html#where-the-games-were-lost""
 import argparse, json
 from pathlib import Path
 import numpy as np
-from blokus_nb.engine import load_sgf, new_game
+from blokus_nb.engine import load_sgf
 from blokus_nb.net import load_pretrained, load_net
 from blokus_nb.mcts import NetEvaluator
+from duo_slip import positions
 
 SIDES = {'ours-first': 0, 'pentobi-first': 1}     # the file's tag: our colour in that game
-
-def positions(final) -> list:
-    "Every position of the game that led to `final` before it ended, the empty board first"
-    s, out = new_game(final.variant), []
-    for _, move in final.moves:
-        out.append(s); s = s.play(move)
-    return out
 
 def trajectory(paths, evaluator, ours:int) -> dict:
     "Mean value of colour `ours` at each ply over the games at `paths` (plies at least half of them reach), mean margin"
     values, margins = [], []
     for path in paths:
         final = load_sgf(path)
-        values.append(evaluator(positions(final)).values[:, ours])
+        values.append(evaluator(positions(final)[:-1]).values[:, ours])      # the last one is over
         scores = final.scores()
         margins.append(scores[ours] - scores[1 - ours])
     plies = int(np.median([len(v) for v in values])) if values else 0

@@ -136,8 +136,9 @@ def test_duo_value_trajectory_averages_our_colour_by_ply(tmp_path, capsys):
         margins = [g.scores()[ours] - g.scores()[1 - ours] for g in played]
         assert row['mean_margin'] == round(float(np.mean(margins)), 2)
         # as many plies as the median game has positions before its end
-        lengths = [len(duo_value_trajectory.positions(g)) for g in played]
+        before_end = lambda g: duo_value_trajectory.positions(g)[:-1]
+        lengths = [len(before_end(g)) for g in played]
         assert len(row['mean_value_by_ply']) == int(np.median(lengths)) and all(n == g.ply for n, g in zip(lengths, played))
         for ply in (0, 7):                                    # each ply's mean: the network's value of our colour there
-            values = [predict(net, [duo_value_trajectory.positions(g)[ply]]).values[0, ours] for g in played]
+            values = [predict(net, [before_end(g)[ply]]).values[0, ours] for g in played]
             assert abs(row['mean_value_by_ply'][ply] - np.mean(values)) < 2e-3
