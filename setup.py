@@ -12,11 +12,11 @@ expected = ('version description keywords author author_email license min_python
 missing = [o for o in expected if o not in cfg]
 assert not missing, f'settings.ini is missing: {missing}'
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License'),
-            'mit': ('MIT License', 'OSI Approved :: MIT License')}
+# the license as an SPDX name (setuptools deprecates license classifiers)
+licenses = {'apache2': 'Apache-2.0', 'mit': 'MIT'}
 statuses = ['1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
 py_versions = '3.10 3.11 3.12 3.13'.split()
-lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
+lic = licenses.get(cfg['license'].lower(), cfg['license'])
 min_python = cfg['min_python']
 
 requirements = cfg.get('requirements', '').split()
@@ -28,14 +28,15 @@ tensorboard_requirements = cfg.get('tensorboard_requirements', '').split()   # m
 setuptools.setup(
     name=cfg['lib_name'],
     version=cfg['version'],
-    license=lic[0],
+    license=lic,
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
                  'Intended Audience :: ' + cfg['audience'].title(),
                  'Natural Language :: ' + cfg['language'].title()]
-                + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]]
-                + (['License :: ' + lic[1]] if lic[1] else []),
+                + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(min_python):]],
     url=cfg['git_url'],
-    packages=setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
+    # namespace packages too: the data folders (pretrained/, books/) are packages without an __init__.py
+    packages=setuptools.find_namespace_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*'],
+                                                exclude=['*.__pycache__']),
     include_package_data=True,
     install_requires=requirements,
     extras_require={'dev': dev_requirements, 'ray': ray_requirements, 'browser': browser_requirements,
