@@ -9,6 +9,7 @@ exact moment rather than at a moment guessed with a timer. FAULT is one of:
     training:N      in iteration N's training, after its first minibatch, pause until a signal arrives
     save:N          write iteration N's checkpoint to its temporary file, then pause before the rename
     kill-workers:K:I  SIGKILL a self-play worker after each of the first K games of each of the first I iterations
+                    (never the same process twice; a kill that finds no live worker waits for the next game)
 
 A pause first creates MARKER_DIR/paused (the drill waits for that file, then sends its signal). A pause that no signal ends
 within two minutes exits with status 99, so a broken drill fails instead of hanging.
@@ -45,14 +46,18 @@ def arm(fault:str, marker_dir:Path):
         SelfPlayPool.play = paused_play
     elif kind == 'kill-workers':
         iterations = int(more[0])
+        killed = set()     # a worker already sent SIGKILL can still look alive for a moment: never kill it twice
         def killing_play(self, net, num_games, seed=0, progress=None, on_game=None):
-            done = [0]
+            done, owed = [0], [0]
             def after_game(rec, pool):
                 done[0] += 1
-                alive = [w.process.pid for w in pool.workers if w is not None and w.process.is_alive()]
-                if done[0] <= n and seed % 1_000_003 < iterations and alive:
+                if done[0] <= n and seed % 1_000_003 < iterations: owed[0] += 1
+                alive = [w.process.pid for w in pool.workers
+                         if w is not None and w.process.is_alive() and w.process.pid not in killed]
+                if owed[0] and alive:      # a kill with no live worker to take it waits for the next game
                     pid = alive[done[0] % len(alive)]
                     os.kill(pid, signal.SIGKILL)
+                    killed.add(pid); owed[0] -= 1
                     print(f'fault_points: killed self-play worker pid {pid}', file=sys.stderr, flush=True)
             return play(self, net, num_games, seed, progress, after_game)
         SelfPlayPool.play = killing_play
