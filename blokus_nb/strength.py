@@ -352,12 +352,14 @@ def equal_time_match(level:int=7, games:int=40, first:int=0, # games `first` to 
     engine = [str(a) for a in engine] if engine else [sys.executable, '-m', 'blokus_nb.gtp']
     exe, book = find_pentobi(pentobi), find_book(v, books)     # before any game: a clear error when one is missing
     sgf_dir = prepare_sgf_dir(sgf_dir)
+    # both engines play Pentobi's game for the variant: Classic two colours a side (see `pentobi_game`)
+    game = PENTOBI_GAME_TITLES[pentobi_game(v)]
     played, clocks = [], {'ours': [0.0, 0], 'pentobi': [0.0, 0]}
-    with GTPPlayer(engine, name='blokus_nb-gtp', timeout=timeout) as me:
+    with GTPPlayer(engine, name='blokus_nb-gtp', timeout=timeout, game=game) as me:
         for g in range(first, first + games):
             we_start = g % 2 == 0
             with EnginePool([pentobi_command(level, v, 100 + g, exe, books)], name=f'pentobi-L{level}',
-                            timeout=timeout) as them:
+                            timeout=timeout, game=game) as them:
                 a, b = (me, them) if we_start else (them, me)
                 r = arena(a, b, v.name, 1, opening_plies=0 if opening == 'standard' else None, seed=g // 2)
             ours, theirs = ('a', 'b') if we_start else ('b', 'a')
@@ -365,7 +367,9 @@ def equal_time_match(level:int=7, games:int=40, first:int=0, # games `first` to 
                 clocks[who][0] += r.thinking[side][0]; clocks[who][1] += r.thinking[side][1]
             if sgf_dir is not None:                              # earlier games in the folder keep their files
                 path = unused_paths([sgf_dir / f'game{g:02d}-{"ours" if we_start else "pentobi"}-first.blksgf'])[0]
-                save_sgf(r.games[0][0], path, GC=f'game {g}: {" ".join(engine)} against Pentobi level {level}')
+                names = [me.name, them.name] if we_start else [them.name, me.name]
+                save_sgf(r.games[0][0], path, GC=f'game {g}: {" ".join(engine)} against Pentobi level {level}',
+                         PB=names[0], PW=names[1], **({'GM': game} if v.n_players > 2 else {}))
             line = {'game': g, 'we_start': we_start, 'points': r.score if we_start else 1 - r.score,
                     'margin': r.score_diffs[0] if we_start else -r.score_diffs[0],     # our points minus Pentobi's
                     'ours_s': round(r.seconds_per_move(ours), 3), 'pentobi_s': round(r.seconds_per_move(theirs), 3)}
