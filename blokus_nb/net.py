@@ -337,7 +337,7 @@ def save_net(net:BlokusNet, path):
     atomic_torch_save(net_state(net), path)
 
 def load_net(path, device='cpu') -> BlokusNet:
-    ("Load a network saved by `save_net`, or the network of a training checkpoint, onto `device` "
+    ("Load a network saved by `save_net`, or the network of a training checkpoint, onto `device`, in eval mode "
      "(never executes code from the file)")
     try: state = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError: raise
@@ -345,7 +345,8 @@ def load_net(path, device='cpu') -> BlokusNet:
         raise ValueError(f'cannot read network checkpoint {str(path)!r} ({type(e).__name__}: {str(e)[:200]})') from e
     if isinstance(state, dict) and str(state.get('format', '')).startswith('blokus_nb.train/') and 'net' in state:
         state = state['net']                      # a training checkpoint (blokus_nb.train) holds the network too
-    try: return net_from_state(state, device)
+    # eval mode: a loaded network plays (a trainer sets its own mode), and play need not switch it at every batch
+    try: return net_from_state(state, device).eval()
     except ValueError as e: raise ValueError(f'{path}: {e}') from None
 
 # %% ../nbs/01_net.ipynb #f1e1d002
@@ -373,7 +374,7 @@ def load_pretrained(variant='duo', device='cpu',
                    ) -> BlokusNet:
     ("The trained network that ships with the package for `variant` (its two-a-side game's with `teams`), "
      "on `device`, ready to play (loaded with weights_only=True)")
-    return load_net(pretrained_path(variant, teams), device).eval()
+    return load_net(pretrained_path(variant, teams), device)
 
 # %% ../nbs/01_net.ipynb #cb59a928
 def best_device() -> torch.device:
