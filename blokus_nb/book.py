@@ -252,7 +252,7 @@ def _network(checkpoint, variant:str) -> tuple:
     from blokus_nb.net import load_net, pretrained_path, best_device
     path = Path(checkpoint) if checkpoint else pretrained_path(variant)
     if not path.is_file(): raise ValueError(f'no network checkpoint at {str(path)!r}')
-    net = load_net(path, best_device()).eval()
+    net = load_net(path, best_device())
     if net.config.variant != variant:
         raise ValueError(f'{path} is a {net.config.variant} network; this book is {variant}')
     return net, {'network': path.name, 'network_sha256': hashlib.sha256(path.read_bytes()).hexdigest()[:12]}
