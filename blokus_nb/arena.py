@@ -420,7 +420,7 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
                 paced:bool=False, # search players with `seconds`: spend the time unevenly (see `time_share`)
                 # search players: the endgame solver's budget (see `MCTSPlayer`; 0: off)
                 endgame_nodes:int=ENDGAME_NODES,
-                # network players: True: the opening book that ships for `variant` (`packaged_book`), where one does;
+                # network players: True: the opening book that ships for the game (`packaged_book`), where one does;
                 # an `OpeningBook`: that one; False: none
                 book=True) -> Player:
     """A player from its command-line name: `random`, `greedy`, `mcts`, `pretrained` (the network that ships, see
@@ -436,8 +436,8 @@ def make_player(spec:str, variant:str='duo', simulations:int=100, seed:int=0, gu
     if spec == 'mcts': return MCTSPlayer(UniformEvaluator(rollouts=True, seed=seed), simulations, seed=seed,
                                          name=f'uniform-mcts{simulations}{tag}', gumbel_actions=gumbel_actions,
                                          teams=teams, seconds=seconds, paced=paced, endgame_nodes=endgame_nodes)
-    opening = packaged_book(variant) if book is True else None if book is False else book
-    if opening is None and packaged_book(variant) is not None: tag += '-nobook'     # without the book that ships
+    opening = packaged_book(variant, teams=teams) if book is True else None if book is False else book
+    if opening is None and packaged_book(variant, teams=teams) is not None: tag += '-nobook'     # without the book that ships
     if spec == 'pretrained':
         from blokus_nb.net import load_pretrained, best_device
         return MCTSPlayer(load_pretrained(variant, best_device(), teams=teams), simulations, seed=seed,

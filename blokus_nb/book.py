@@ -13,7 +13,7 @@ from .engine import (VARIANTS, State, Move, get_variant, new_game, sym_cell, val
 
 # %% auto #0
 __all__ = ['BOOK_FORMAT', 'KEY_DIGITS', 'SYMMETRY_INVERSE', 'BOOKS_DIR', 'position_text', 'canonical', 'book_key', 'OpeningBook',
-           'load_book', 'packaged_book', 'pentobi_book_lines', 'build_book', 'search_evaluate', 'main']
+           'load_book', 'book_name', 'packaged_book', 'pentobi_book_lines', 'build_book', 'search_evaluate', 'main']
 
 # %% ../nbs/02h_book.ipynb #6bef0eb9
 BOOK_FORMAT = 'blokus_nb.book/1'   # the format tag of a saved book
@@ -118,9 +118,15 @@ def load_book(path, variant=None) -> OpeningBook:
         raise ValueError(f'{path} is not an opening book: its entries and metadata must be JSON objects')
     return OpeningBook(data['variant'], data['entries'], data.get('metadata'))
 
-def packaged_book(variant='duo', folder=None) -> OpeningBook:
-    "The book that ships for `variant` (`BOOKS_DIR`/<variant>.json, or in `folder`), read once; None when there is none"
-    return _book_at(str(Path(folder or BOOKS_DIR) / f'{get_variant(variant).name}.json'))
+def book_name(variant='duo', teams:bool=False) -> str:
+    "The name of `variant`'s book (its two-a-side game's with `teams`, in a four-colour variant): `duo`, `classic_2`"
+    v = get_variant(variant)
+    return f'{v.name}_2' if teams and v.n_players == 4 else v.name
+
+def packaged_book(variant='duo', folder=None,
+                  teams:bool=False) -> OpeningBook: # Classic two a side: that game's own book
+    "The book that ships for `variant` (`BOOKS_DIR`/`book_name`.json, or in `folder`), read once; None when there is none"
+    return _book_at(str(Path(folder or BOOKS_DIR) / f'{book_name(variant, teams)}.json'))
 
 @functools.lru_cache(maxsize=None)
 def _book_at(path:str) -> OpeningBook: return load_book(path) if Path(path).is_file() else None
@@ -226,7 +232,8 @@ def build_book(evaluate, # state -> (best move, [(move, visits)] of the root, ro
 def search_evaluate(player_or_net, # a `BlokusNet`, an `Evaluator`, or a search player (such as `MCTSPlayer`)
                     simulations:int=3200, seed:int=0, # every position's search starts from this seed
                     leaves_per_round:int=8, # leaves a round collects (with virtual loss), as a player on one game
-                    precision=False): # a network's inference precision (see `NetEvaluator`)
+                    precision=False, # a network's inference precision (see `NetEvaluator`)
+                    teams:bool=False): # Classic two a side: search for the mover's team (see `SearchConfig.teams`)
     "`build_book`'s evaluate: one search of `simulations` from a position: its move, the root's visits, its value"
     from blokus_nb.net import BlokusNet
     from blokus_nb.mcts import SearchConfig, SearchTree, Evaluator, NetEvaluator, GUMBEL_ACTIONS, search, choose_move
@@ -235,7 +242,7 @@ def search_evaluate(player_or_net, # a `BlokusNet`, an `Evaluator`, or a search 
     elif hasattr(player_or_net, 'evaluator') and hasattr(player_or_net, 'config'):
         evaluator, config = player_or_net.evaluator, player_or_net.config
     else: raise TypeError(f'{type(player_or_net).__name__} is neither a network, an Evaluator nor a search player')
-    base = config or SearchConfig(dirichlet_fraction=0.0, gumbel_actions=GUMBEL_ACTIONS)
+    base = config or SearchConfig(dirichlet_fraction=0.0, gumbel_actions=GUMBEL_ACTIONS, teams=teams)
     config = base.replace(simulations=simulations, temperature_plies=0,
                           leaves_per_game=max(leaves_per_round, base.leaves_per_game))
     def evaluate(state:State) -> tuple:
@@ -247,10 +254,10 @@ def search_evaluate(player_or_net, # a `BlokusNet`, an `Evaluator`, or a search 
     return evaluate
 
 # %% ../nbs/02h_book.ipynb #5ce13cef
-def _network(checkpoint, variant:str) -> tuple:
-    "The network to build with (`checkpoint`, or the one that ships) and its metadata: file name, SHA-256 prefix"
+def _network(checkpoint, variant:str, teams:bool=False) -> tuple:
+    "The network to build with (`checkpoint`, or the one that ships for the game) and its metadata: file, SHA-256 prefix"
     from blokus_nb.net import load_net, pretrained_path, best_device
-    path = Path(checkpoint) if checkpoint else pretrained_path(variant)
+    path = Path(checkpoint) if checkpoint else pretrained_path(variant, teams)
     if not path.is_file(): raise ValueError(f'no network checkpoint at {str(path)!r}')
     net = load_net(path, best_device())
     if net.config.variant != variant:
@@ -263,11 +270,13 @@ def _build(args):
                              ('--simulations', args.simulations, 1)):
         if value < low: raise ValueError(f'{name} must be >= {low}, got {value}')
     out = Path(args.out or f'book_{args.variant}.json')
+    teams = args.variant == 'classic_2'                      # Pentobi's name for Classic two a side
+    variant = 'classic' if teams else args.variant
     if out.is_dir(): raise ValueError(f'--out {out} is a folder: name the file to write the book to')
     if not out.parent.is_dir(): raise ValueError(f'--out {out}: the folder {out.parent} does not exist')
-    lines = pentobi_book_lines(args.pentobi_book, args.variant) if args.pentobi_book else []
-    net, network = _network(args.checkpoint, args.variant)
-    metadata = {**network, 'simulations': args.simulations, 'seed': args.seed,
+    lines = pentobi_book_lines(args.pentobi_book, variant) if args.pentobi_book else []
+    net, network = _network(args.checkpoint, variant, teams)
+    metadata = {**network, 'simulations': args.simulations, 'seed': args.seed, **({'teams': True} if teams else {}),
                 'date': datetime.date.today().isoformat(),
                 **({'pentobi_book': Path(args.pentobi_book).name} if args.pentobi_book else {})}
     started = time.perf_counter()
@@ -275,8 +284,8 @@ def _build(args):
         seconds = time.perf_counter() - started
         print(f"{len(book):5d}  ply {state.ply}  {book.entry(state)['move']:<24} {_searched(book.entry(state))}"
               f"  {seconds:7.0f} s", flush=True)
-    book = build_book(search_evaluate(net, args.simulations, args.seed), args.variant, args.plies, args.width, lines,
-                      progress, metadata)
+    book = build_book(search_evaluate(net, args.simulations, args.seed, teams=teams), variant, args.plies, args.width,
+                      lines, progress, metadata)
     book.save(out)
     print(f'{out}: {len(book)} positions')
 
@@ -306,7 +315,8 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest='command', required=True)
     build = commands.add_parser('build', description='Search the opening from the empty board and save the book.',
                                 help='build a book with the network that ships or a checkpoint')
-    build.add_argument('--variant', default='duo', choices=list(VARIANTS))
+    build.add_argument('--variant', default='duo', choices=[*VARIANTS, 'classic_2'],
+                       help="the game (classic_2: Classic two a side, Pentobi's Blokus Two-Player; default duo)")
     build.add_argument('--plies', type=int, default=4,
                        help='positions up to this many moves deep get a search (default 4)')
     build.add_argument('--width', type=int, default=3,

@@ -226,14 +226,14 @@ def _shape_html(cells, color:str, px:int, mark:bool=False, box:int=None) -> str:
 def default_opponent(variant='duo', simulations:int=32,
                      # Classic two a side: the search plays for its team (see `SearchConfig.teams`)
                      teams:bool=False,
-                     # play the opening from the book that ships for `variant` (`packaged_book`), where one does
+                     # play the opening from the book that ships for the game (`packaged_book`), where one does
                      book:bool=True) -> Player:
     ("Who `play` puts in the other seats when nobody is named: the network that ships for `variant` "
      "(see `load_pretrained`), searching with the Gumbel root it was trained with, else the greedy player")
     try: net = load_pretrained(variant, teams=teams)
     except ValueError: return GreedyPlayer()
     return MCTSPlayer(net, simulations, name='blokus_nb network', gumbel_actions=GUMBEL_ACTIONS, teams=teams,
-                      book=packaged_book(variant) if book else None)
+                      book=packaged_book(variant, teams=teams) if book else None)
 
 
 # %% ../nbs/06_play.ipynb #c96a97bd
