@@ -45,8 +45,8 @@ def pentobi_colours(path) -> tuple:
 
 def game_record(path, game_id:int, targets:str) -> GameRecord:
     ("A saved game as a `GameRecord`: with `targets='policy'` Pentobi's moves carry a one-hot policy over the legal "
-     "moves and ours none (not trained on); with 'value' every move carries its played move alone (a policy over "
-     "one action, which costs nothing)")
+     "moves and ours none (not trained on); with 'value' or 'none' every move carries its played move alone (a "
+     "policy over one action, whose loss is always 0)")
     final, pentobi = load_sgf(path), pentobi_colours(path)
     state, policies = new_game(final.variant), []
     for player, move in final.moves:
@@ -76,9 +76,9 @@ def side_and_ply_loss(train, held) -> float:
     ("The value loss on `held` of the plainest guess: the mean value target in `train` of the same side (the mover's "
      "team) at the same ply; both (samples, records) of every position (`targets` value or none)")
     key = lambda records: [(player % 2, ply) for r in records for ply, (player, _) in enumerate(r.moves)]
-    sums = {}
-    for k, v in zip(key(train[1]), train[0].values[:, 0]): sums.setdefault(k, []).append(v)
-    guess = np.array([np.mean(sums.get(k, [0.0])) for k in key(held[1])])
+    seen = {}
+    for k, v in zip(key(train[1]), train[0].values[:, 0]): seen.setdefault(k, []).append(v)
+    guess = np.array([np.mean(seen.get(k, [0.0])) for k in key(held[1])])
     # two a side, each colour's value is its team's: in the mover's frame (g, -g, g, -g)
     return round(float(np.mean((held[0].values - guess[:, None] * np.array([1, -1, 1, -1])) ** 2)), 4)
 
