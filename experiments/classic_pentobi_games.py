@@ -34,8 +34,10 @@ from blokus_nb.net import load_net, load_pretrained, save_net
 from blokus_nb.selfplay import GameRecord
 from blokus_nb.samples import records_to_samples
 from blokus_nb.train import ReplayBuffer, buffer_from_state, policy_value_loss, latest_checkpoint
+from blokus_nb.train_config import TrainConfig
 
-OWNERSHIP_WEIGHT, SCORE_WEIGHT = 0.5, 0.5     # as the `cpu` preset trains
+# training's own weights (`TrainConfig`'s defaults, which the campaign's Classic runs used)
+OWNERSHIP_WEIGHT, SCORE_WEIGHT = TrainConfig().ownership_weight, TrainConfig().score_weight
 
 def pentobi_colours(path) -> tuple:
     "The colours Pentobi played in a saved game: (0, 2) when its PB name says pentobi, else (1, 3)"
