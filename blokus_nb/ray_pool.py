@@ -87,12 +87,13 @@ class RaySelfPlayPool:
         return self._actor_class.remote(self.variant, self.config, 1)
 
     def start(self):
-        "Connect to Ray (starting it when `address` is None and it is not running) and start the actors"
+        "Connect to Ray (a Ray of its own on this machine when `address` is None) and start the actors"
         ray = self.ray
         if self._closed: raise RuntimeError('this RaySelfPlayPool is closed')
         if self.actors: return self
         if not ray.is_initialized():
-            if self.address is None: ray.init(num_cpus=self.num_actors, include_dashboard=False, log_to_driver=False)
+            if self.address is None and not os.environ.get('RAY_ADDRESS'):   # 'local': never join a `ray start` instance
+                ray.init(address='local', num_cpus=self.num_actors, include_dashboard=False, log_to_driver=False)
             else: ray.init(address=self.address, log_to_driver=False)
             self._started_ray = True
         n = self.num_actors or max(1, int(ray.cluster_resources().get('CPU', 1)))

@@ -4,22 +4,23 @@
 
 # %% ../nbs/04c_train.ipynb #24924972
 from __future__ import annotations
-import argparse, contextlib, json, math, random, signal, sys, threading, time
+import argparse, contextlib, json, math, platform, random, signal, sys, threading, time
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 from typing import NamedTuple
 
 # %% auto #0
-__all__ = ['EVAL_OPENING_PLIES', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss', 'seed_generators', 'save_checkpoint',
-           'lr_at', 'train_steps', 'evaluate', 'PeriodicEvaluation', 'pick_train_device', 'Learner', 'initial_net',
-           'restore_learner', 'RunPrecision', 'selfplay_device', 'run_precision', 'grad_scaler', 'iteration_metrics',
-           'budget_fraction', 'open_pool', 'Terminated', 'RunHistory', 'terminate_as_interrupt', 'main',
-           'checkpoint_without_buffer', 'legacy_flags', 'cli', 'TENSORBOARD_INSTALL_HINT', 'TrainConfig',
-           'forced_precision', 'PRESETS', 'CLASSIC_NOISE_PLIES', 'VARIANT_PRESETS', 'make_config', 'LEGACY_OPTIONS',
-           'saved_config', 'search_config', 'CKPT_FORMAT', 'READABLE_FORMATS', 'LEGACY_RUN_ID', 'load_checkpoint',
-           'checkpoint_header', 'run_checkpoints', 'prune_checkpoints', 'checkpoint_precision', 'latest_checkpoint',
-           'last_saved', 'RUN_FILES', 'remove_stale_temporaries', 'set_aside', 'RESUMABLE', 'RunStart', 'start_run',
-           'MetricsFile', 'write_tensorboard', 'iteration_line', 'metric_sinks']
+__all__ = ['EVAL_OPENING_PLIES', 'CPU_PRECISION_UNITS', 'ReplayBuffer', 'buffer_from_state', 'policy_value_loss',
+           'seed_generators', 'save_checkpoint', 'lr_at', 'train_steps', 'evaluate', 'PeriodicEvaluation',
+           'pick_train_device', 'Learner', 'initial_net', 'restore_learner', 'RunPrecision', 'device_hardware',
+           'selfplay_device', 'run_precision', 'grad_scaler', 'iteration_metrics', 'budget_fraction', 'open_pool',
+           'Terminated', 'RunHistory', 'terminate_as_interrupt', 'main', 'checkpoint_without_buffer', 'legacy_flags',
+           'cli', 'TENSORBOARD_INSTALL_HINT', 'TrainConfig', 'forced_precision', 'PRESETS', 'CLASSIC_NOISE_PLIES',
+           'VARIANT_PRESETS', 'make_config', 'LEGACY_OPTIONS', 'saved_config', 'search_config', 'CKPT_FORMAT',
+           'READABLE_FORMATS', 'LEGACY_RUN_ID', 'load_checkpoint', 'checkpoint_header', 'run_checkpoints',
+           'prune_checkpoints', 'checkpoint_precision', 'latest_checkpoint', 'last_saved', 'RUN_FILES',
+           'remove_stale_temporaries', 'set_aside', 'RESUMABLE', 'RunStart', 'start_run', 'MetricsFile',
+           'write_tensorboard', 'iteration_line', 'metric_sinks']
 
 # %% ../nbs/04c_train.ipynb #7dc4ba84
 import numpy as np
@@ -214,6 +215,7 @@ def save_checkpoint(run_dir, iteration:int, config:TrainConfig,
                        'train_precision': tp, 'selfplay_precision': sp, 'train_bf16': tp == 'bf16',
                        'selfplay_bf16': sp == 'bf16',
                        'precision_devices': list(precision.devices or ()),
+                       'precision_hardware': list(precision.hardware or ()),
                        'scaler': learner.scaler.state_dict() if learner.scaler is not None else {}}, path)
     prune_checkpoints(folder, run_id, config.keep_checkpoints)
     return path
@@ -381,6 +383,25 @@ class RunPrecision(NamedTuple):
     selfplay:str
     reason:str
     devices:tuple   # (training, self-play) device types they were chosen for
+    hardware:tuple = ()   # (training, self-play) `device_hardware` they were chosen on
+
+CPU_PRECISION_UNITS = ('avx512_bf16', 'amx_bf16', 'avx512_fp16')   # /proc/cpuinfo flags that change what is fast
+
+def device_hardware(device_type:str) -> str:
+    ("The model of this machine's `device_type` device, as far as precision depends on it: a CUDA card's name and "
+     "compute capability, a CPU's name, torch's vector instruction set for it and its bfloat16 or float16 units")
+    if device_type == 'cuda':
+        major, minor = torch.cuda.get_device_capability()
+        return f'{torch.cuda.get_device_name()} (sm_{major}{minor})'
+    if device_type != 'cpu': return device_type
+    info = {}
+    with contextlib.suppress(OSError):                     # Linux; elsewhere the platform's name alone
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            key, _, value = line.partition(':')
+            info.setdefault(key.strip(), value.strip())
+    flags = info.get('flags', '').split()
+    units = [torch.backends.cpu.get_cpu_capability()] + [f for f in CPU_PRECISION_UNITS if f in flags]
+    return f"{info.get('model name') or platform.processor() or platform.machine()} ({', '.join(units)})"
 
 def selfplay_device(config:TrainConfig) -> str:
     "Where self-play evaluates positions for `config`: 'cuda' or 'cpu' (see `plan_selfplay`; Ray actors play on CPUs)"
@@ -391,20 +412,23 @@ def run_precision(config:TrainConfig, net:BlokusNet, checkpoint:dict=None) -> Ru
     ("Training's precision on `net`'s device and self-play's where the pool evaluates: forced by `config`, "
      "kept from `checkpoint`, or decided (see above)")
     devices = (net.device.type, selfplay_device(config))
+    hardware = tuple(device_hardware(d) for d in devices)
     forced = forced_precision(config)
-    if forced: return RunPrecision(forced, forced, f'forced by the config: {forced}', devices)
+    if forced: return RunPrecision(forced, forced, f'forced by the config: {forced}', devices, hardware)
     saved = checkpoint_precision(checkpoint) if checkpoint is not None else (None, None)
-    # old checkpoints: as now
-    saved_devices = (tuple(checkpoint.get('precision_devices') or devices) if checkpoint is not None
-                     else (None, None))
+    saved_hardware = tuple(checkpoint.get('precision_hardware') or (None, None)) if checkpoint is not None else ()
     decided = {}
     def decide(device_type):
         if device_type not in decided: decided[device_type] = device_precision(net, device_type)
         return decided[device_type]
-    train = saved[0] if saved[0] and saved_devices[0] == devices[0] else decide(devices[0]).train
-    selfplay = saved[1] if saved[1] and saved_devices[1] == devices[1] else decide(devices[1]).inference
+    def kept(i): return saved[i] and saved_hardware[i] == hardware[i]     # hardware names their device type too
+    train = saved[0] if kept(0) else decide(devices[0]).train
+    selfplay = saved[1] if kept(1) else decide(devices[1]).inference
     why = '; '.join(p.reason for p in decided.values()) or 'kept from the checkpoint'
-    return RunPrecision(train, selfplay, why, devices)
+    if checkpoint is not None and decided:
+        moved = sorted({saved_hardware[i] or 'hardware it does not record' for i in (0, 1) if not kept(i)})
+        why = f"decided again for {' and '.join(sorted(set(hardware)))}, the checkpoint's being for {' and '.join(moved)}: {why}"
+    return RunPrecision(train, selfplay, why, devices, hardware)
 
 def grad_scaler(precision:str, device:torch.device, checkpoint:dict=None) -> torch.amp.GradScaler:
     ("float16 training's `torch.amp.GradScaler` on `device` (its state restored from `checkpoint` when saved there); "

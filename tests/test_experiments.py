@@ -189,3 +189,19 @@ def test_classic_pentobi_games_needs_a_buffer(tmp_path):
     with pytest.raises(SystemExit, match='no checkpoint with a buffer'):
         classic_pentobi_games.main([str(tmp_path / 'games'), '--held-out', str(tmp_path / 'games'),
                                     '--selfplay-run', str(tmp_path / 'empty')])
+
+def test_duo_selfplay_first_player_counts_the_first_movers_results(tmp_path, capsys):
+    from blokus_nb.net import make_net, save_net
+    from blokus_nb.train import make_config, search_config
+    from blokus_nb.mcts import selfplay
+    import duo_selfplay_first_player as fp
+    path = tmp_path / 'net.pt'
+    save_net(make_net('b1c16', 'duo', seed=0), path)
+    result = fp.main(['6', '--net', str(path), '--seed', '3'])
+    assert json.loads(capsys.readouterr().out) == result
+    assert fp.main(['6', '--net', str(path), '--seed', '3']) == result                    # seeded: the same games again
+    records = selfplay(NetEvaluator(load_net(path).eval(), False), 'duo', 6, search_config(make_config('gpu')), 3)
+    for r in records:                                          # the scores' reading agrees with the engine's own result
+        assert r.moves[0][0] == 0 and fp.first_player_points(r) == (r.outcome[0] + 1) / 2
+    assert result['games'] == 6 and result['first_player_points'] == sum(fp.first_player_points(r) for r in records)
+    assert 1 <= result['distinct'] <= 6
