@@ -135,7 +135,8 @@ def test_every_mode_trains_an_iteration_on_cuda(tmp_path, mode, workers, selfpla
         h = main(preset='test', run_dir={str(tmp_path / 'run')!r}, selfplay_mode={mode!r}, num_workers={workers!r},
                  force_cpu_selfplay=False, train_device='cuda', games_per_iteration=2, simulations=4, eval_every=0, verbose=False)
         ck = load_checkpoint({str(tmp_path / 'run' / 'checkpoints' / 'ckpt_00000.pt')!r})
-        print(json.dumps({{'history': h, 'precision': checkpoint_precision(ck), 'devices': ck['precision_devices']}}))
+        print(json.dumps({{'history': h, 'precision': checkpoint_precision(ck), 'devices': ck['precision_devices'],
+                          'hardware': ck['precision_hardware']}}))
     ''')
     assert proc.returncode == 0, proc.stderr[-4000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -143,6 +144,7 @@ def test_every_mode_trains_an_iteration_on_cuda(tmp_path, mode, workers, selfpla
     assert (m['selfplay_mode'], m['selfplay_device'], m['train_device']) == (mode, selfplay_device, 'cuda')
     assert m['samples'] > 0 and m['policy_loss'] == m['policy_loss']       # not NaN
     assert out['devices'] == ['cuda', selfplay_device]
+    assert out['hardware'][0].startswith(torch.cuda.get_device_name(0))      # the card the choice was made for
     from blokus_nb.net import precision_rule
     card = precision_rule('cuda', torch.cuda.get_device_capability(0))
     assert out['precision'][0] == card.train
