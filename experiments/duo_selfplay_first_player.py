@@ -3,7 +3,7 @@ simulations, a Gumbel root over 16 moves with noise in the first 10 plies), with
 Arguments: GAMES [--net PATH] [--seed N].
 
 Result: with the network that ships, the first player scored 164.5 of 200 (0.82; 142 distinct games; median margin
-+4), where Pentobi level 7 against itself from the empty board scored 13.5 of 20 (`pentobi_first_player.py`).
++4), where Pentobi level 7 against itself from the empty board scored 30.5 of 40 (`pentobi_first_player.py`).
 See https://onukura.github.io/blokus_nb/results.html#the-first-player"""
 import argparse, json
 import numpy as np
