@@ -12,10 +12,8 @@ from blokus_nb.net import load_pretrained, load_net
 from blokus_nb.mcts import NetEvaluator, selfplay
 
 def first_player_points(record) -> float:
-    "The first mover's result in a finished Duo game, read from the scores: 1 a win, 0.5 a draw, 0 a loss"
-    first = record.moves[0][0]
-    ours, theirs = record.scores[first], record.scores[1 - first]
-    return 1.0 if ours > theirs else 0.5 if ours == theirs else 0.0
+    "The first mover's result in a finished Duo game, from the record's outcome: 1 a win, 0.5 a draw, 0 a loss"
+    return (record.outcome[record.moves[0][0]] + 1) / 2
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])

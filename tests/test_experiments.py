@@ -201,7 +201,7 @@ def test_duo_selfplay_first_player_counts_the_first_movers_results(tmp_path, cap
     assert json.loads(capsys.readouterr().out) == result
     assert fp.main(['6', '--net', str(path), '--seed', '3']) == result                    # seeded: the same games again
     records = selfplay(NetEvaluator(load_net(path).eval(), False), 'duo', 6, search_config(make_config('gpu')), 3)
-    for r in records:                                          # the scores' reading agrees with the engine's own result
-        assert r.moves[0][0] == 0 and fp.first_player_points(r) == (r.outcome[0] + 1) / 2
+    for r in records:                                          # the first mover's result, as its score against the other's says
+        assert r.moves[0][0] == 0 and fp.first_player_points(r) == {1: 1.0, 0: 0.5, -1: 0.0}[(r.scores[0] > r.scores[1]) - (r.scores[0] < r.scores[1])]
     assert result['games'] == 6 and result['first_player_points'] == sum(fp.first_player_points(r) for r in records)
     assert 1 <= result['distinct'] <= 6
